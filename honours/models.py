@@ -1,0 +1,106 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page, TranslatableMixin
+from wagtail.search import index
+
+from integrity_site.core.credit_code import normalize_credit_code, validate_credit_code
+from integrity_site.core.text import pinyin_sort_key
+
+
+class HonourIndexPage(Page):
+    """诚信榜样: all honour lists, newest year first."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["honours.HonourListPage"]
+    max_count_per_parent = 1
+    editor_section = "honours"
+
+    class Meta:
+        verbose_name = _("honour index page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["honour_lists"] = (
+            HonourListPage.objects.child_of(self).live().order_by("-year", "category", "pk")
+        )
+        return context
+
+
+class HonourCategory(models.TextChoices):
+    RED_LIST = "red_list", _("Red list")
+    INTEGRITY_UNIT = "integrity_unit", _("Integrity units")
+    GOLD_SERVICE = "gold_service", _("Gold-medal service staff")
+    ROLE_MODEL = "role_model", _("Honest and trustworthy role models")
+    MODEL_ENTERPRISE = "model_enterprise", _("Credit model enterprises")
+
+
+class HonourListPage(Page):
+    year = models.PositiveSmallIntegerField(_("year"), db_index=True)
+    category = models.CharField(_("category"), max_length=30, choices=HonourCategory.choices)
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel([FieldPanel("year"), FieldPanel("category")], heading=_("List")),
+        FieldPanel("intro"),
+        InlinePanel("entries", heading=_("Entries"), label=_("Entry")),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("intro"),
+        index.RelatedFields("entries", [index.SearchField("name"), index.SearchField("citation")]),
+        index.FilterField("year"),
+    ]
+    parent_page_types = ["honours.HonourIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("honour list page")
+
+    @property
+    def category_label(self):
+        return HonourCategory(self.category).label
+
+    def entries_by_pinyin(self):
+        return sorted(self.entries.all(), key=lambda entry: (entry.name_sort_key, entry.pk or 0))
+
+
+class HonourEntry(TranslatableMixin, Orderable):
+    page = ParentalKey(HonourListPage, related_name="entries", on_delete=models.CASCADE)
+    name = models.CharField(_("name"), max_length=120)
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, blank=True,
+        validators=[validate_credit_code],
+        help_text=_("For organisations and businesses; leave empty for persons."),
+    )
+    organisation = models.CharField(_("organisation"), max_length=120, blank=True)
+    citation = models.TextField(_("citation"), max_length=1000, blank=True)
+    photo = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("photo"),
+    )
+    name_sort_key = models.CharField(max_length=255, editable=False, blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("credit_code"),
+        FieldPanel("organisation"),
+        FieldPanel("citation"),
+        FieldPanel("photo"),
+    ]
+
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
+        verbose_name = _("honour entry")
+        verbose_name_plural = _("honour entries")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.credit_code = normalize_credit_code(self.credit_code)
+        self.name_sort_key = pinyin_sort_key(self.name)
+        super().save(*args, **kwargs)

@@ -1,0 +1,49 @@
+"""The unified social credit code (统一社会信用代码, GB 32100-2015)."""
+
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+VALUES = {character: value for value, character in enumerate(ALPHABET)}
+WEIGHTS = [pow(3, i, 31) for i in range(17)]
+# Individual businesses without a code carry this placeholder in publicity feeds.
+INDIVIDUAL_BUSINESS_PLACEHOLDER = "00000000000000000X"
+
+
+def normalize_credit_code(value):
+    """Trim, fold full-width characters to half-width and upper-case."""
+    return unicodedata.normalize("NFKC", value or "").strip().upper()
+
+
+def check_character(first_seventeen):
+    total = sum(VALUES[character] * weight for character, weight in zip(first_seventeen, WEIGHTS, strict=True))
+    return ALPHABET[(31 - total % 31) % 31]
+
+
+def is_valid_credit_code(value):
+    code = normalize_credit_code(value)
+    if len(code) != 18 or any(character not in VALUES for character in code):
+        return False
+    return check_character(code[:17]) == code[17]
+
+
+def validate_credit_code(value):
+    code = normalize_credit_code(value)
+    if len(code) != 18:
+        raise ValidationError(
+            _("A unified social credit code has 18 characters; this one has %(count)d."),
+            code="length", params={"count": len(code)},
+        )
+    invalid = sorted({character for character in code if character not in VALUES})
+    if invalid:
+        raise ValidationError(
+            _("A unified social credit code cannot contain %(characters)s."),
+            code="alphabet", params={"characters": " ".join(invalid)},
+        )
+    if check_character(code[:17]) != code[17]:
+        raise ValidationError(
+            _("The check character does not match; please check the code for typing errors."),
+            code="check_character",
+        )

@@ -1,0 +1,56 @@
+from django import template
+from django.conf import settings
+from django.utils.translation import get_language
+from wagtail.models import Locale, Page, Site
+
+register = template.Library()
+
+
+def _site_root(request):
+    site = Site.find_for_request(request) if request else None
+    if site is None:
+        return None
+    return site.root_page.localized
+
+
+@register.simple_tag(takes_context=True)
+def site_root(context):
+    return _site_root(context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
+def navigation_pages(context):
+    root = _site_root(context.get("request"))
+    if root is None:
+        return []
+    current_path = getattr(context.get("page"), "url_path", "") or ""
+    items = list(root.get_children().live().in_menu())
+    for item in items:
+        item.is_active = current_path.startswith(item.url_path)
+    return items
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """One link per site language: the current page's translation where it is live,
+    otherwise that language's home page. Used for the switcher and hreflang links."""
+    request = context.get("request")
+    page = context.get("page")
+    root = _site_root(request)
+    current = get_language()
+    locales = {locale.language_code: locale for locale in Locale.objects.all()}
+    translations = {}
+    if isinstance(page, Page):
+        for translation in page.get_translations(inclusive=True).live().select_related("locale"):
+            translations[translation.locale.language_code] = translation
+    links = []
+    for code, name in settings.LANGUAGES:
+        target = translations.get(code)
+        if target is None and root is not None and code in locales:
+            target = root.get_translations(inclusive=True).live().filter(locale=locales[code]).first()
+        if target is None:
+            continue
+        url = target.get_full_url(request) if request else target.url
+        links.append({"code": code, "name": name, "url": url, "is_current": code == current,
+                      "is_translation": code in translations})
+    return links

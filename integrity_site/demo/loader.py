@@ -1,0 +1,149 @@
+"""Builds the demo site through the same calls the admin makes: add the page as a
+draft, publish a revision, and translate it with wagtail-localize. Idempotent:
+pages are found by their slug under their parent and never built twice."""
+
+import datetime
+import os
+import secrets
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import escape
+from wagtail.fields import RichTextField
+from wagtail.models import Locale, Site
+from wagtail.rich_text import RichText
+
+from integrity_site.core.models import SiteSettings
+from integrity_site.core.translation import translate_object
+
+from .content import HOME, SITE_SETTINGS, Text, build_tree
+from .images import demo_image
+
+IMAGE_FIELDS = ("cover_image", "hero_image")
+
+
+class DemoLoader:
+    def __init__(self, today=None, log=print):
+        self.today = today or timezone.localdate()
+        self.log = log
+        self.changes = 0
+        self.english = {}  # Chinese source string -> English, gathered while building
+        self.built = []  # every demo page, new or found, parents before children
+
+    def run(self, admin_username="admin"):
+        admin = self.ensure_admin(admin_username)
+        with transaction.atomic():
+            home = Site.objects.get(is_default_site=True).root_page.specific
+            self.fill_home(home, admin)
+            self.fill_site_settings(Site.objects.get(is_default_site=True))
+            for spec in build_tree(self.today):
+                self.build(home, spec, admin)
+            self.translate_all(Locale.objects.get(language_code="en"), admin)
+        return self.changes
+
+    # --- pages -----------------------------------------------------------------
+
+    def value(self, raw, rich=False):
+        """The Chinese value of a spec field, remembering its English translation."""
+        if isinstance(raw, Text):
+            self.english[raw.zh] = raw.en
+            return f"<p>{escape(raw.zh)}</p>" if rich else raw.zh
+        if isinstance(raw, list) and raw and isinstance(raw[0], tuple):
+            return [(block, RichText(self.value(text, rich=True))) for block, text in raw]
+        if isinstance(raw, datetime.datetime):
+            return timezone.make_aware(raw)
+        return raw
+
+    def fill_home(self, home, admin):
+        self.built.append(home)
+        if home.hero_text:
+            return
+        for name, raw in HOME.items():
+            setattr(home, name, self.value(raw))
+        home.draft_title = home.title
+        home.hero_image, _created = demo_image("诚信历下", "home")
+        home.save_revision(user=admin).publish(user=admin)
+        self.changed(f"home page {home.title}")
+
+    def fill_site_settings(self, site):
+        site_settings = SiteSettings.for_site(site)
+        if site_settings.office_name:
+            return
+        for name, raw in SITE_SETTINGS.items():
+            if isinstance(raw, Text):
+                setattr(site_settings, name, raw.zh)
+                setattr(site_settings, f"{name}_en", raw.en)
+            else:
+                setattr(site_settings, name, raw)
+        site_settings.save()
+        self.changed("site settings")
+
+    def build(self, parent, spec, admin):
+        model = apps.get_model(spec.model)
+        page = model.objects.child_of(parent).filter(slug=spec.slug).first()
+        title = self.value(spec.title)
+        fields = {name: raw for name, raw in spec.fields.items() if name not in ("tags", "entries")}
+        values = {
+            name: self.value(raw, rich=isinstance(model._meta.get_field(name), RichTextField))
+            for name, raw in fields.items()
+        }
+        entries = [
+            {name: self.value(raw) for name, raw in entry.items()}
+            for entry in spec.fields.get("entries", [])
+        ]
+        if page is None:
+            page = model(title=title, slug=spec.slug, show_in_menus=spec.show_in_menus, live=False,
+                         owner=admin, **values)
+            if spec.image:
+                image, _created = demo_image(self.value(spec.image), spec.slug)
+                page.cover_image = image
+                self.english[spec.image.zh] = spec.image.en
+            if entries:
+                page.entries = [page.entries.model(**entry) for entry in entries]
+            parent.add_child(instance=page)
+            for tag in spec.fields.get("tags", []):
+                page.tags.add(tag)
+            page.save_revision(user=admin).publish(user=admin)
+            self.changed(f"{model._meta.verbose_name} {title}")
+        self.built.append(page)
+        for child in spec.children:
+            self.build(page, child, admin)
+
+    def translate_all(self, locale, admin):
+        for page in self.built:
+            if page.get_translations().filter(locale=locale).exists():
+                continue
+            translate_object(page, locale, self.english, user=admin)
+            self.changed(f"English translation of {page.title}")
+
+    # --- admin account -----------------------------------------------------------
+
+    def ensure_admin(self, username):
+        """A superuser for the demo; its password is shown once and kept in a local,
+        git-ignored file. Set DEMO_ADMIN_PASSWORD to choose it."""
+        user_model = get_user_model()
+        user = user_model.objects.filter(username=username).first()
+        if user:
+            return user
+        password = os.environ.get("DEMO_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
+        user = user_model.objects.create_superuser(username=username, email="", password=password)
+        password_file = admin_password_file()
+        password_file.parent.mkdir(parents=True, exist_ok=True)
+        password_file.write_text(f"{username}\n{password}\n", encoding="utf-8")
+        password_file.chmod(0o600)
+        self.log(f"Created the admin account {username!r} with password {password!r} "
+                 f"(also saved in {password_file}).")
+        self.changes += 1
+        return user
+
+    def changed(self, what):
+        self.changes += 1
+        self.log(f"  + {what}")
+
+
+def admin_password_file():
+    return Path(settings.BASE_DIR) / "var" / "admin-password.txt"

@@ -1,0 +1,81 @@
+import pytest
+from django.conf import settings
+from django.db import connection
+from wagtail.models import Locale, Page, Site
+
+
+def pytest_runtest_setup(item):
+    """Tests that need a real server fail, loudly, when it is not configured:
+    a missing server must never pass as a skipped test."""
+    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        pytest.fail(
+            "This test needs PostgreSQL, but the database is "
+            f"{connection.vendor}. Run `make test` (it starts one) or set DATABASE_URL.",
+            pytrace=False,
+        )
+    if item.get_closest_marker("search_engine") and not settings.ELASTICSEARCH_URL:
+        pytest.fail(
+            "This test needs Elasticsearch or OpenSearch, but ELASTICSEARCH_URL is not set. "
+            "Run `make test` (it starts one) or set ELASTICSEARCH_URL.",
+            pytrace=False,
+        )
+
+
+@pytest.fixture
+def zh_locale(db):
+    return Locale.objects.get(language_code="zh-hans")
+
+
+@pytest.fixture
+def en_locale(db):
+    return Locale.objects.get(language_code="en")
+
+
+@pytest.fixture
+def site(db):
+    """The default site, as migrations set it up, answering for the test client's host."""
+    site = Site.objects.get(is_default_site=True)
+    site.hostname = "testserver"
+    site.save()
+    return site
+
+
+@pytest.fixture
+def home_page(site):
+    return site.root_page.specific
+
+
+@pytest.fixture
+def admin_user(django_user_model):
+    return django_user_model.objects.create_superuser("editor-in-chief", "chief@example.org", "pw")
+
+
+@pytest.fixture
+def root_page(db):
+    return Page.get_first_root_node()
+
+
+@pytest.fixture
+def search_backend(db, settings):
+    """The search backend the settings select, with fresh indexes on an engine
+    (deleted afterwards) and a ``refresh()`` that makes new documents searchable."""
+    from modelsearch.backends import get_search_backend
+    from modelsearch.index import get_indexed_models
+
+    backend = get_search_backend()
+    engine_indexes = []
+    if settings.ELASTICSEARCH_URL:
+        for model in get_indexed_models():
+            index = backend.get_index_for_model(model)
+            if index is not None and index.name not in {i.name for i in engine_indexes}:
+                index.reset()
+                engine_indexes.append(index)
+
+    def refresh():
+        for index in engine_indexes:
+            index.refresh()
+
+    backend.refresh = refresh
+    yield backend
+    for index in engine_indexes:
+        index.delete()

@@ -1,0 +1,73 @@
+"""`load_demo_content` builds the demo site once, in both languages, and a second
+run changes nothing."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from wagtail.models import Page, Revision
+
+from campaigns.models import CampaignPage, VolunteerEventPage
+from home.models import ArticlePage
+from lectures.models import LecturePage
+
+pytestmark = pytest.mark.django_db
+
+
+def load(monkeypatch, tmp_path):
+    monkeypatch.setattr("integrity_site.demo.loader.admin_password_file", lambda: tmp_path / "pw.txt")
+    output = io.StringIO()
+    call_command("load_demo_content", stdout=output)
+    return output.getvalue()
+
+
+def counts():
+    return (Page.objects.count(), Revision.objects.count(), Page.objects.filter(live=True).count())
+
+
+def test_the_demo_loads_once_and_a_second_run_changes_nothing(monkeypatch, tmp_path, site):
+    first = load(monkeypatch, tmp_path)
+    assert "Demo content loaded" in first
+    after_first = counts()
+    second = load(monkeypatch, tmp_path)
+    assert "nothing changed" in second
+    assert counts() == after_first
+
+
+def test_the_demo_tells_the_programme_in_both_languages(monkeypatch, tmp_path, client, site):
+    load(monkeypatch, tmp_path)
+    assert Page.objects.filter(live=False).count() == 0
+    assert ArticlePage.objects.filter(locale__language_code="zh-hans").count() >= 5
+    assert ArticlePage.objects.filter(locale__language_code="en").count() == ArticlePage.objects.filter(
+        locale__language_code="zh-hans").count()
+    titles = set(Page.objects.values_list("title", flat=True))
+    for fact in ["宽厚里成为首个信用示范街区", "解放路街道开展诚信街道建设试点", "儒信大讲堂", "诚信者行动",
+                 "我承诺 我诚信 我文明", "防范非法集资·争做诚信市民"]:
+        assert fact in titles, fact
+    assert any("一带一路" in title for title in titles)
+    assert any("六大板块" in title for title in titles)
+    assert LecturePage.objects.count() and VolunteerEventPage.objects.count() and CampaignPage.objects.count()
+
+    home = client.get("/")
+    assert home.status_code == 200
+    assert "宽厚里成为首个信用示范街区" in home.text
+    assert "历下区社会信用体系建设工作办公室" in home.text  # footer, from site settings
+    english_home = client.get("/en/")
+    assert "Kuanhouli becomes the first credit demonstration block" in english_home.text
+    assert "Lixia District Social Credit Office" in english_home.text
+    assert client.get("/en/honours/integrity-units-2020/").status_code == 200
+
+
+def test_the_demo_creates_an_admin_account_and_says_where_its_password_is(monkeypatch, tmp_path, site):
+    output = load(monkeypatch, tmp_path)
+    assert "Created the admin account 'admin'" in output
+    username, password = (tmp_path / "pw.txt").read_text().split()
+    from django.contrib.auth import authenticate
+
+    assert authenticate(username=username, password=password).is_superuser
+
+
+def test_the_demo_images_are_drawn_locally(monkeypatch, tmp_path, site):
+    load(monkeypatch, tmp_path)
+    article = ArticlePage.objects.filter(cover_image__isnull=False).first()
+    assert article.cover_image.width == 1200
