@@ -4,7 +4,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE ?= integrity_site.settings.dev
 
 .PHONY: run test install install-dev messages migrate demo check-gettext clean
 

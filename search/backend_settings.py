@@ -28,7 +28,7 @@ ENGINE_INDEX_SETTINGS = {
 
 def search_backends_setting(url, *, engine="opensearch", index_prefix=""):
     if not url:
-        return {"default": {"BACKEND": "modelsearch.backends.database", "AUTO_UPDATE": True}}
+        return {"default": {"BACKEND": "search.backends.database", "AUTO_UPDATE": True}}
     try:
         backend = ENGINE_BACKENDS[engine]
     except KeyError:

@@ -1,13 +1,16 @@
+from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from .services import search_pages
+from .services import search_pages, suggestions
 
 
-class SearchPage(Page):
-    """The site search, at /search/ in each language."""
+class SearchPage(RoutablePageMixin, Page):
+    """The site search, at /search/ in each language, with suggestions while typing
+    at /search/suggest/?q=…"""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
@@ -22,6 +25,10 @@ class SearchPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        query = request.GET.get("q", "")
-        context.update(search_pages(request, query, self.locale, per_page=self.results_per_page))
+        context.update(search_pages(request, request.GET.get("q", ""), self.locale,
+                                    per_page=self.results_per_page))
         return context
+
+    @path("suggest/")
+    def suggest(self, request):
+        return JsonResponse({"suggestions": suggestions(request.GET.get("q", ""), self.locale)})

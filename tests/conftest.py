@@ -63,19 +63,21 @@ def search_backend(db, settings):
     from modelsearch.index import get_indexed_models
 
     backend = get_search_backend()
-    engine_indexes = []
+    engine_indexes = {}
     if settings.ELASTICSEARCH_URL:
+        # As update_index does: a fresh index, then each model's mapping.
         for model in get_indexed_models():
             index = backend.get_index_for_model(model)
-            if index is not None and index.name not in {i.name for i in engine_indexes}:
+            if index.name not in engine_indexes:
                 index.reset()
-                engine_indexes.append(index)
+                engine_indexes[index.name] = index
+            index.add_model(model)
 
     def refresh():
-        for index in engine_indexes:
+        for index in engine_indexes.values():
             index.refresh()
 
     backend.refresh = refresh
     yield backend
-    for index in engine_indexes:
+    for index in engine_indexes.values():
         index.delete()

@@ -55,7 +55,7 @@ def pytest_pass(name, marker_expression, extra_env):
     say(f"pytest on {name}")
     REPORTS_DIR.mkdir(parents=True, exist_ok=True)
     report = REPORTS_DIR / f"{name.lower().replace(' ', '-')}.xml"
-    env = {**os.environ, **extra_env}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "integrity_site.settings.test", **extra_env}
     for variable in ("DATABASE_URL", "ELASTICSEARCH_URL", "SEARCH_ENGINE"):
         if variable not in extra_env:
             env.pop(variable, None)
@@ -82,7 +82,11 @@ def read_counts(report):
     return (tests - failures - errors - skipped, failures, errors, skipped)
 
 
+RELEVANCE_REPORT = REPORTS_DIR / "search-relevance.txt"
+
+
 def main():
+    RELEVANCE_REPORT.unlink(missing_ok=True)
     failed_checks = checks()
     totals = [0, 0, 0, 0]
 
@@ -110,6 +114,9 @@ def main():
 
     passed, failed, errors, skipped = totals
     say("summary")
+    if RELEVANCE_REPORT.exists():
+        print("search relevance:")
+        print(RELEVANCE_REPORT.read_text(encoding="utf-8"), end="")
     for title in failed_checks:
         print(f"check failed: {title}")
     print(f"total: {passed} passed, {failed + errors + len(failed_checks)} failed, {skipped} skipped",

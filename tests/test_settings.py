@@ -37,7 +37,7 @@ def test_production_passes_the_deployment_checklist():
 
 
 def test_without_a_search_url_the_database_backend_serves_search():
-    assert search_backends_setting("")["default"]["BACKEND"] == "modelsearch.backends.database"
+    assert search_backends_setting("")["default"]["BACKEND"] == "search.backends.database"
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,153 @@
+"""Search benchmark: index build time and query latency on one backend.
+
+    python bench/search.py                                   # SQLite, database search
+    DATABASE_URL=postgresql://… python bench/search.py       # PostgreSQL, database search
+    ELASTICSEARCH_URL=http://… python bench/search.py        # OpenSearch (SEARCH_ENGINE=elasticsearch for ES)
+
+It builds a throwaway site (a fresh SQLite file unless DATABASE_URL is given; that
+database must be empty and is left with the pages) of --pages article pages with
+Chinese text, and with --publicity-records records of the publicity feed when the
+publicity importer is installed; rebuilds the search index with `update_index`
+(timed); then sends --queries mixed Chinese queries through the search page and
+prints p50 and p95 latency, as text and as one line of JSON.
+"""
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_DIR))
+
+WORDS = [
+    "诚信", "信用", "宽厚里", "解放路", "街道", "社区", "商户", "承诺", "儒信大讲堂", "诚信者行动",
+    "双公示", "行政许可", "行政处罚", "失信被执行人", "信用修复", "示范街区", "志愿者", "明码标价",
+    "守信激励", "失信惩戒", "信用承诺", "营商环境", "食品安全", "消费者", "文明", "防范非法集资",
+    "金牌服务员", "诚信单位", "信用示范企业", "历下区", "济南", "芙蓉街", "大明湖", "泉城路",
+]
+FILLER = "的在和了是为与对从以及等把被让向于也都将使更要就"
+
+
+def sentence(rng, length):
+    return "".join(rng.choice(WORDS) + rng.choice(FILLER) for _ in range(length)) + "。"
+
+
+def queries(rng, count):
+    mixed = []
+    for number in range(count):
+        kind = number % 4
+        if kind == 0:
+            mixed.append(rng.choice(WORDS))
+        elif kind == 1:
+            mixed.append(rng.choice(WORDS) + " " + rng.choice(WORDS))
+        elif kind == 2:
+            word = rng.choice([w for w in WORDS if len(w) >= 3])
+            mixed.append(word[1:])  # a word inside a longer run
+        else:
+            mixed.append(rng.choice(["B级企业", "诚信 wagtail", "ＡＢＣ信用", "2020年诚信"]))
+    return mixed
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=1000)
+    parser.add_argument("--publicity-records", type=int, default=130_000)
+    parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=26)
+    args = parser.parse_args()
+
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='bench-search-')}/bench.sqlite3"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "integrity_site.settings.dev")
+    os.environ.setdefault("SEARCH_INDEX_PREFIX", f"bench_search_{os.getpid()}_")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from wagtail.models import Page, Site
+
+    from tests import factories
+
+    call_command("migrate", verbosity=0)
+    if Page.objects.count() > 2:
+        sys.exit("bench/search.py needs an empty database: it builds its own site.")
+    rng = random.Random(args.seed)
+    home = Site.objects.get(is_default_site=True).root_page.specific
+    settings.WAGTAILSEARCH_BACKENDS["default"]["AUTO_UPDATE"] = False
+
+    started = time.perf_counter()
+    search_page = factories.SearchPageFactory(parent=home)
+    news = factories.ArticleIndexPageFactory(parent=home)
+    for number in range(args.pages):
+        factories.ArticlePageFactory(
+            parent=news, slug=f"article-{number}", title=sentence(rng, 3)[:60],
+            lead=sentence(rng, 8), body=factories.body(sentence(rng, 40), sentence(rng, 40)),
+        )
+    build_seconds = time.perf_counter() - started
+
+    records_seconds = None
+    if args.publicity_records:
+        records_seconds = load_publicity_records(args.publicity_records, args.seed)
+
+    started = time.perf_counter()
+    call_command("update_index", verbosity=0)
+    index_seconds = time.perf_counter() - started
+
+    client = Client(HTTP_HOST="localhost")
+    search_url = search_page.url
+    client.get(search_url, {"q": "诚信"})  # warm up connections and caches
+    latencies = []
+    found = 0
+    for query in queries(rng, args.queries):
+        started = time.perf_counter()
+        response = client.get(search_url, {"q": query})
+        latencies.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, query
+        found += b'class="search-results"' in response.content
+
+    backend = (f"{settings.SEARCH_ENGINE} {settings.ELASTICSEARCH_URL}" if settings.ELASTICSEARCH_URL
+               else f"database search on {connection.vendor}")
+    summary = {
+        "backend": backend,
+        "pages": args.pages,
+        "publicity_records": args.publicity_records if records_seconds is not None else 0,
+        "build_pages_s": round(build_seconds, 1),
+        "load_publicity_s": round(records_seconds, 1) if records_seconds is not None else None,
+        "update_index_s": round(index_seconds, 1),
+        "queries": len(latencies),
+        "queries_with_results": found,
+        "p50_ms": round(statistics.median(latencies), 1),
+        "p95_ms": round(percentile(latencies, 0.95), 1),
+    }
+    print(f"{backend}: {args.pages} pages, update_index {summary['update_index_s']} s; "
+          f"{len(latencies)} queries p50 {summary['p50_ms']} ms, p95 {summary['p95_ms']} ms "
+          f"({found} with results)")
+    print(json.dumps(summary, ensure_ascii=False))
+
+
+def load_publicity_records(count, seed):
+    """The feed's records, through the publicity importer, when that app has one."""
+    try:
+        from publicity.feedgen import write_feed  # noqa: F401
+    except ImportError:
+        print("publicity importer not installed: no publicity records loaded", file=sys.stderr)
+        return None
+    return None
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Search backends of the site: Wagtail's, taught Chinese (see search.segmentation)."""
