@@ -63,6 +63,7 @@ class ArticleIndexPage(Page):
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
     parent_page_types = ["home.HomePage"]
     subpage_types = ["home.ArticlePage"]
     max_count_per_parent = 1
