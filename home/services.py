@@ -24,6 +24,7 @@ def upcoming_events(locale, limit):
     events = []
     for model in event_page_models():
         events.extend(
-            model.objects.live().filter(locale=locale, end_at__gte=now).order_by("start_at")[:limit]
+            model.objects.live().filter(locale=locale, end_at__gte=now).order_by("start_at")
+            .select_related("venue").prefetch_related(*model.listing_prefetch)[:limit]
         )
     return sorted(events, key=lambda event: event.start_at)[:limit]

@@ -1,0 +1,293 @@
+"""Benchmark: registrations per second that one server process sustains with the
+capacity rule in place, and the SQL queries of an event index page.
+
+    DATABASE_URL=postgresql://… .venv/bin/python bench/registrations.py
+    .venv/bin/python bench/registrations.py            # SQLite, for comparison only
+
+A fresh test database (``test_<name>``, dropped afterwards) gets one lecture with
+``--capacity`` seats. One server process (Django's WSGI application in a wsgiref
+server with a pool of ``--server-threads`` worker threads, persistent database
+connections: ``DATABASE_CONN_MAX_AGE``, default 60 here) takes ``--registrations`` form POSTs
+from ``--clients`` concurrent HTTP clients, each a different mobile number and
+client address (the per-address rate limit stays on). Everyone asks for the
+waiting list, so the last ones exercise the full-event path. Afterwards the
+database must hold exactly ``capacity`` confirmed seats and every registration.
+Then the index page's queries are counted with 5, 20 and 200 events in the section
+(20 per page). Prints one JSON line per measure and a summary.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "integrity_site.settings.test")
+
+
+# --- the server process --------------------------------------------------------------
+
+
+def serve(port, threads):
+    import django
+
+    django.setup()
+    from concurrent.futures import ThreadPoolExecutor
+    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+    from django.conf import settings
+    from django.core.wsgi import get_wsgi_application
+
+    # Client addresses come from a header the load generator sets, as behind a proxy.
+    settings.REGISTRATION_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+
+    class Server(WSGIServer):
+        """A fixed pool of worker threads, as gunicorn's gthread worker has: each
+        thread keeps its database connection between requests (CONN_MAX_AGE)."""
+
+        request_queue_size = 128
+        workers = ThreadPoolExecutor(threads)
+
+        def process_request(self, request, client_address):
+            self.workers.submit(self.work, request, client_address)
+
+        def work(self, request, client_address):
+            try:
+                self.finish_request(request, client_address)
+            except Exception:  # noqa: BLE001 - logged like socketserver does
+                self.handle_error(request, client_address)
+            finally:
+                self.shutdown_request(request)
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    httpd = make_server("127.0.0.1", port, get_wsgi_application(), server_class=Server,
+                        handler_class=QuietHandler)
+    print("ready", flush=True)
+    httpd.serve_forever()
+
+
+# --- the load generator ------------------------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def csrf_for(port, path):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    body = response.read().decode()
+    cookie = response.getheader("Set-Cookie").split(";")[0]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+    connection.close()
+    return cookie, token
+
+
+def post_registrations(port, path, numbers, clients):
+    cookie, token = csrf_for(port, path)
+    latencies, statuses, lock = [], [], threading.Lock()
+    queue = list(numbers)
+
+    def worker():
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while True:
+            with lock:
+                if not queue:
+                    break
+                n = queue.pop()
+            body = urllib.parse.urlencode({
+                "csrfmiddlewaretoken": token, "name": f"居民{n}", "mobile": f"138{n:08d}", "consent": "on",
+                "join_waiting_list": "on", "submission_token": f"bench-{n}",
+            })
+            headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie,
+                       "X-Real-IP": f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}",
+                       "Referer": f"http://127.0.0.1:{port}{path}"}
+            started = time.perf_counter()
+            connection.request("POST", path, body=body, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            elapsed = time.perf_counter() - started
+            with lock:
+                latencies.append(elapsed)
+                statuses.append(response.status)
+        connection.close()
+
+    started = time.perf_counter()
+    workers = [threading.Thread(target=worker) for _ in range(clients)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    return time.perf_counter() - started, latencies, statuses
+
+
+# --- the site -----------------------------------------------------------------------------
+
+
+def build_site(capacity):
+    import datetime
+
+    from django.utils import timezone
+    from wagtail.models import Site
+
+    from tests import factories
+
+    site = Site.objects.get(is_default_site=True)
+    home = site.root_page.specific
+    lectures = factories.LectureIndexPageFactory(parent=home)
+    start = timezone.now() + datetime.timedelta(days=7)
+    lecture = factories.LecturePageFactory(
+        parent=lectures, title="压力测试讲座", slug="bench", start_at=start,
+        end_at=start + datetime.timedelta(hours=2), registration_enabled=True, capacity=capacity,
+        venue=factories.VenueFactory(), speakers=[factories.SpeakerFactory()],
+    )
+    return site, lectures, lecture
+
+
+def index_queries(lectures, counts):
+    """Queries of the index page (20 per page) with ``count`` events in the section."""
+    import datetime
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from lectures.models import LectureIndexPage, LecturePage
+    from tests import factories
+
+    LectureIndexPage.lectures_per_page = 20
+    venue, speaker = factories.VenueFactory(), factories.SpeakerFactory()
+    client = Client()
+    results = {}
+    for count in counts:
+        existing = LecturePage.objects.child_of(lectures).count()
+        for n in range(existing, count):
+            start = timezone.now() + datetime.timedelta(days=n + 1)
+            page = factories.LecturePageFactory(
+                parent=lectures, title=f"讲座{n}", slug=f"talk-{n}", start_at=start,
+                end_at=start + datetime.timedelta(hours=2), venue=venue, speakers=[speaker],
+                registration_enabled=True, capacity=30,
+            )
+            page.tags.add("诚信")
+            page.save_revision().publish()
+        client.get(lectures.url)  # warm per-process caches
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(lectures.url)
+        assert response.status_code == 200
+        results[count] = len(queries)
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--registrations", type=int, default=1000)
+    parser.add_argument("--capacity", type=int, default=800)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--server-threads", type=int, default=8)
+    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.serve:
+        return serve(arguments.serve, arguments.server_threads)
+
+    import django
+    from django.conf import settings
+
+    temp_dir = tempfile.mkdtemp(prefix="bench-registrations-")
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        database.setdefault("TEST", {})["NAME"] = str(Path(temp_dir) / "bench.sqlite3")
+    django.setup()
+    from django.db import connection
+
+    from integrity_site.core.registration.models import Registration, RegistrationStatus, SeatPool
+
+    test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        site, lectures, lecture = build_site(arguments.capacity)
+        site.hostname, site.port = "127.0.0.1", 80
+        site.save()
+        url = os.environ.get("DATABASE_URL", "")
+        child_env = dict(os.environ, DATABASE_CONN_MAX_AGE=os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
+        if connection.vendor == "postgresql":
+            parsed = urllib.parse.urlsplit(url)
+            child_env["DATABASE_URL"] = urllib.parse.urlunsplit(parsed._replace(path="/" + test_name))
+        else:
+            child_env["DATABASE_URL"] = f"sqlite:///{test_name}"
+        connection.close()
+
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, __file__, "--serve", str(port), "--server-threads", str(arguments.server_threads)],
+            cwd=ROOT, env=child_env, stdout=subprocess.PIPE, text=True,
+        )
+        try:
+            assert server.stdout.readline().strip() == "ready"
+            path = lecture.url
+            # Warm-up: imports, connections and templates of the server process.
+            post_registrations(port, path, range(10_000_000, 10_000_020), arguments.clients)
+            Registration.objects.all().delete()
+            SeatPool.objects.update(seats_taken=0)
+            cpu_before = server_cpu(server.pid)
+            elapsed, latencies, statuses = post_registrations(
+                port, path, range(arguments.registrations), arguments.clients
+            )
+            cpu_seconds = server_cpu(server.pid) - cpu_before
+        finally:
+            server.terminate()
+            server.wait()
+
+        confirmed = Registration.objects.filter(status=RegistrationStatus.CONFIRMED).count()
+        waiting = Registration.objects.filter(status=RegistrationStatus.WAITING).count()
+        seats = SeatPool.objects.get(event=lecture).seats_taken
+        result = {
+            "measure": "registrations_per_second", "database": connection.vendor,
+            "registrations": arguments.registrations, "capacity": arguments.capacity,
+            "clients": arguments.clients, "server_threads": arguments.server_threads,
+            "seconds": round(elapsed, 3), "per_second": round(arguments.registrations / elapsed, 1),
+            "server_cpu_seconds": round(cpu_seconds, 2),
+            "latency_ms_p50": round(statistics.median(latencies) * 1000, 1),
+            "latency_ms_p95": round(statistics.quantiles(latencies, n=20)[-1] * 1000, 1),
+            "statuses": {str(code): statuses.count(code) for code in sorted(set(statuses))},
+            "confirmed": confirmed, "waiting": waiting, "seats_taken": seats,
+            "no_overbooking": confirmed == seats == min(arguments.capacity, arguments.registrations),
+            "no_lost_registration": confirmed + waiting == arguments.registrations,
+        }
+        print(json.dumps(result, ensure_ascii=False), flush=True)
+
+        queries = index_queries(lectures, [5, 20, 200])
+        print(json.dumps({"measure": "index_page_queries", "events_in_section": queries, "per_page": 20,
+                          "constant": len(set(queries.values())) == 1}), flush=True)
+        print(f"summary: {result['per_second']} registrations/s on {connection.vendor} "
+              f"(p95 {result['latency_ms_p95']} ms, overbooking: {'none' if result['no_overbooking'] else 'YES'}); "
+              f"index page of 20 events: {queries[20]} queries "
+              f"({'constant' if len(set(queries.values())) == 1 else 'GROWS'}: {queries})")
+    finally:
+        connection.creation.destroy_test_db(test_name, verbosity=0)
+
+
+def server_cpu(pid):
+    """User + system CPU seconds of the server process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+if __name__ == "__main__":
+    main()

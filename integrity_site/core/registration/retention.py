@@ -1,0 +1,46 @@
+"""Personal data of registrations is kept only for a while after the event."""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import Site
+
+from integrity_site.core.events import event_page_models
+
+from .models import Registration
+
+
+def retention_days():
+    """The default site's setting, else the ``PERSONAL_DATA_RETENTION_DAYS`` setting."""
+    from integrity_site.core.models import SiteSettings
+
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return settings.PERSONAL_DATA_RETENTION_DAYS
+    return SiteSettings.for_site(site).personal_data_retention_days
+
+
+def expired_registrations(days, now=None):
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    event_ids = []
+    for model in event_page_models():
+        event_ids += model.objects.filter(end_at__lt=cutoff).values_list("pk", flat=True)
+    return Registration.objects.filter(event_id__in=event_ids)
+
+
+@transaction.atomic
+def purge_past_registrations(days, delete=False, dry_run=False, now=None):
+    """Anonymise (keeping counts and statuses for statistics) or delete; returns how many."""
+    registrations = expired_registrations(days, now)
+    if not delete:
+        registrations = registrations.filter(anonymised_at__isnull=True)
+    count = registrations.count()
+    if dry_run or not count:
+        return count
+    if delete:
+        registrations.delete()
+    else:
+        registrations.update(name="", mobile="", submission_token=None, anonymised_at=now or timezone.now())
+    return count

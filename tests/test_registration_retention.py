@@ -1,0 +1,60 @@
+"""Personal data of registrations is anonymised (or deleted) a set number of days
+after the event, by a command that cron runs."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from integrity_site.core.models import SiteSettings
+from integrity_site.core.registration.models import Registration, RegistrationStatus
+from integrity_site.core.registration.services import register
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def events(home_page, site):
+    lectures = factories.LectureIndexPageFactory(parent=home_page)
+    upcoming = factories.LecturePageFactory(parent=lectures, slug="upcoming", registration_enabled=True)
+    long_ago = factories.LecturePageFactory(parent=lectures, slug="long-ago", registration_enabled=True)
+    recent = factories.LecturePageFactory(parent=lectures, slug="recent", registration_enabled=True)
+    for page in (upcoming, long_ago, recent):
+        register(page, name="张三华", mobile="13800138000")
+    now = timezone.now()
+    for page, days_ago in ((long_ago, 40), (recent, 5)):
+        page.start_at = now - datetime.timedelta(days=days_ago, hours=2)
+        page.end_at = now - datetime.timedelta(days=days_ago)
+        page.save()
+    settings = SiteSettings.for_site(site)
+    settings.personal_data_retention_days = 30
+    settings.save()
+    return upcoming, long_ago, recent
+
+
+def purge(*args):
+    output = io.StringIO()
+    call_command("purge_registrations", *args, stdout=output)
+    return output.getvalue()
+
+
+def test_registrations_of_events_past_the_retention_period_are_anonymised(events):
+    upcoming, long_ago, recent = events
+    assert "1 registrations anonymised" in purge()
+    old = Registration.objects.get(event=long_ago)
+    assert old.name == "" and old.mobile == "" and old.anonymised_at is not None
+    assert old.status == RegistrationStatus.CONFIRMED  # counts stay for statistics
+    assert Registration.objects.get(event=recent).mobile == "13800138000"
+    assert Registration.objects.get(event=upcoming).mobile == "13800138000"
+    assert "0 registrations anonymised" in purge()
+
+
+def test_the_period_can_be_given_and_rows_deleted(events):
+    upcoming, long_ago, recent = events
+    assert "would be deleted" in purge("--days", "1", "--delete", "--dry-run")
+    assert Registration.objects.count() == 3
+    purge("--days", "1", "--delete")
+    assert list(Registration.objects.values_list("event_id", flat=True)) == [upcoming.pk]
