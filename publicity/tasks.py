@@ -1,0 +1,37 @@
+"""The background import of an uploaded feed file (django-tasks; the database queue and its
+worker, `manage.py db_worker --backend background`, run it outside the web request)."""
+
+from django.utils import timezone
+from django_tasks import task
+
+from publicity.importer import import_feed
+from publicity.layouts import UnknownLayout
+from publicity.models import ImportRun
+from publicity.readers import FeedUnreadable
+
+
+@task(backend="background")
+def import_uploaded_feed(run_id):
+    run = ImportRun.objects.get(pk=run_id)
+    ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.RUNNING)
+
+    def progress(summary, bytes_done, bytes_total):
+        ImportRun.objects.filter(pk=run_id).update(rows_done=summary.rows, bytes_done=bytes_done, bytes_total=bytes_total)
+
+    try:
+        summary = import_feed(run.stored_path, kind=run.requested_kind, report_path=run.report_path, progress=progress)
+    except (FeedUnreadable, UnknownLayout) as error:
+        ImportRun.objects.filter(pk=run_id).update(
+            status=ImportRun.Status.FAILED, error=str(error), finished_at=timezone.now()
+        )
+        return {"error": str(error)}
+    except Exception as error:
+        ImportRun.objects.filter(pk=run_id).update(
+            status=ImportRun.Status.FAILED, error=repr(error), finished_at=timezone.now()
+        )
+        raise
+    ImportRun.objects.filter(pk=run_id).update(
+        status=ImportRun.Status.FINISHED, summary=summary.as_dict(), rows_done=summary.rows,
+        finished_at=timezone.now(),
+    )
+    return summary.as_dict()

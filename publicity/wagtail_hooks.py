@@ -1,0 +1,72 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from publicity import admin_views
+from publicity.models import CrossCheckHit, PublicityRecord
+
+DASHBOARD_HITS = 20
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [
+        path("publicity/imports/", admin_views.ImportIndexView.as_view(), name="publicity_imports"),
+        path("publicity/imports/<int:pk>/", admin_views.ImportRunView.as_view(), name="publicity_import_run"),
+        path("publicity/imports/<int:pk>/report/", admin_views.download_report, name="publicity_import_report"),
+    ]
+
+
+class ImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(admin_views.IMPORT_PERMISSION)
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_menu_item():
+    return ImportMenuItem(_("Publicity data"), reverse("publicity_imports"), icon_name="table", order=900)
+
+
+class CrossCheckPanel(Component):
+    """The latest cross-check hits, for the editors who follow up on pledges and honours."""
+
+    name = "publicity_cross_check"
+    order = 150
+    template_name = "publicity/admin/cross_check_panel.html"
+
+    def get_context_data(self, parent_context=None):
+        hits = CrossCheckHit.objects.select_related("record")
+        return {"hits": list(hits[:DASHBOARD_HITS]), "total": hits.count()}
+
+
+@hooks.register("construct_homepage_panels")
+def add_cross_check_panel(request, panels):
+    if request.user.has_perm("publicity.view_crosscheckhit"):
+        panels.append(CrossCheckPanel())
+
+
+class PublicityRecordViewSet(ModelViewSet):
+    """Editors browse every record, expired penalties included, and correct one by hand."""
+
+    model = PublicityRecord
+    icon = "list-ul"
+    menu_label = _("Publicity records")
+    add_to_admin_menu = True
+    menu_order = 901
+    list_display = ["subject_name", "credit_code", "kind", "document_number", "authority", "decision_date",
+                    "publicity_until"]
+    list_filter = ["kind", "subject_category", "late"]
+    # 130,000 rows stay out of the search index; the admin filters them with the database.
+    search_fields = ["subject_name", "credit_code", "document_number"]
+    search_backend_name = None
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    exclude_form_fields = ["first_imported_on", "late", "updated_at"]
+
+
+@hooks.register("register_admin_viewset")
+def register_publicity_record_viewset():
+    return PublicityRecordViewSet("publicity_records")

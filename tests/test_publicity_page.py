@@ -1,0 +1,159 @@
+"""Residents look up licences, penalties and dishonest judgment debtors on the publicity page."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from integrity_site.core.privacy import mask_name, mask_phone
+from tests.factories import HonourIndexPageFactory, HonourListPageFactory, PublicityPageFactory
+from tests.publicity_feeds import make_record
+
+pytestmark = pytest.mark.django_db
+
+CODE = "91350100M000100Y43"
+OTHER_CODE = "914403001922038216"
+
+
+@pytest.fixture
+def publicity_page(home_page):
+    return PublicityPageFactory(parent=home_page)
+
+
+def test_before_any_import_the_page_says_there_is_no_data(client, publicity_page):
+    response = client.get(publicity_page.url)
+
+    assert response.status_code == 200
+    assert 'class="empty"' in response.content.decode()
+    assert 'name="q"' not in response.content.decode()
+
+
+def test_anyone_finds_records_by_exact_credit_code(client, publicity_page):
+    make_record(document_number="罚-1", credit_code=CODE)
+    make_record(document_number="许-1", kind="licence", credit_code=CODE, publicity_until=None)
+    make_record(document_number="罚-2", credit_code=OTHER_CODE, subject_name="济南另一家有限公司")
+
+    response = client.get(publicity_page.url, {"q": "９１３５０１００ｍ０００１００ｙ４３ "})
+
+    page = response.content.decode()
+    assert "罚-1" in page and "许-1" in page
+    assert "罚-2" not in page
+
+
+def test_anyone_finds_records_by_part_of_a_name(client, publicity_page):
+    make_record(document_number="罚-1", subject_name="济南泉城路伟明餐饮管理有限公司")
+    make_record(document_number="罚-2", subject_name="济南燕山丽华商贸有限公司", credit_code=OTHER_CODE)
+
+    page = client.get(publicity_page.url, {"q": "伟明餐饮"}).content.decode()
+
+    assert "罚-1" in page and "罚-2" not in page
+
+
+def test_results_are_newest_first_and_paginated(client, publicity_page):
+    for day in range(1, 26):
+        make_record(document_number=f"罚-{day:02d}", decision_date=datetime.date(2020, 10, day))
+
+    first = client.get(publicity_page.url, {"q": CODE}).content.decode()
+    second = client.get(publicity_page.url, {"q": CODE, "page": 2}).content.decode()
+
+    assert first.index("罚-25") < first.index("罚-24")
+    assert "罚-06" in first and "罚-05" not in first
+    assert "罚-05" in second and "罚-01" in second
+
+
+def test_results_can_be_narrowed_to_one_kind(client, publicity_page):
+    make_record(document_number="罚-1")
+    make_record(document_number="许-1", kind="licence", publicity_until=None)
+
+    page = client.get(publicity_page.url, {"q": CODE, "kind": "licence"}).content.decode()
+
+    assert "许-1" in page and "罚-1" not in page
+
+
+def test_a_penalty_leaves_public_view_after_its_publicity_end_date_but_stays_stored(client, publicity_page):
+    from publicity.models import PublicityRecord
+
+    make_record(document_number="罚-过期", publicity_until=datetime.date(2020, 1, 1))
+    make_record(document_number="罚-今天", publicity_until=datetime.date.today())
+
+    page = client.get(publicity_page.url, {"q": CODE}).content.decode()
+
+    assert "罚-今天" in page
+    assert "罚-过期" not in page
+    assert PublicityRecord.objects.filter(document_number="罚-过期").exists()
+
+
+def test_private_persons_names_are_masked_and_identity_numbers_never_shown(client, publicity_page):
+    make_record(document_number="罚-个人", subject_name="张三华", subject_category="natural_person", credit_code="")
+    make_record(document_number="罚-公司", subject_name="济南张三华餐饮有限公司", legal_representative="王小明")
+
+    page = client.get(publicity_page.url, {"q": "张三华"}).content.decode()
+
+    assert "张*华" in page
+    assert "张三华</" not in page and ">张三华" not in page
+    assert "济南张三华餐饮有限公司" in page
+    assert "王小明" not in page
+
+
+def test_a_code_lookup_takes_a_fixed_handful_of_queries(client, publicity_page):
+    for number in range(30):
+        make_record(document_number=f"罚-{number}")
+    client.get(publicity_page.url, {"q": CODE})
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(publicity_page.url, {"q": CODE})
+
+    record_queries = [query for query in queries.captured_queries if "publicity_publicityrecord" in query["sql"]]
+    assert len(record_queries) == 2  # the count for the pages and one page of records
+
+
+def test_a_merchants_credit_profile_gathers_licences_penalties_and_honours(client, publicity_page, home_page):
+    make_record(document_number="罚-1")
+    make_record(document_number="罚-旧", publicity_until=datetime.date(2020, 1, 1))
+    make_record(document_number="许-1", kind="licence", publicity_until=None)
+    make_record(document_number="许-别家", kind="licence", credit_code=OTHER_CODE, publicity_until=None)
+    index = HonourIndexPageFactory(parent=home_page)
+    HonourListPageFactory(parent=index, title="2020年度诚信单位", entries=[
+        {"name": "济南泉城路伟明餐饮管理有限公司", "credit_code": CODE, "locale": publicity_page.locale}])
+
+    response = client.get(publicity_page.url + f"credit/{CODE}/")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "罚-1" in page and "许-1" in page and "2020年度诚信单位" in page
+    assert "罚-旧" not in page and "许-别家" not in page
+
+
+def test_a_credit_profile_for_something_that_is_not_a_code_is_not_found(client, publicity_page):
+    assert client.get(publicity_page.url + "credit/91350100M000100Y44/").status_code == 404
+
+
+def test_dates_are_shown_chinese_style(client, publicity_page):
+    make_record(document_number="罚-1", decision_date=datetime.date(2020, 11, 2))
+
+    page = client.get(publicity_page.url, {"q": CODE}).content.decode()
+
+    assert "2020年11月2日" in page
+
+
+@pytest.mark.parametrize(("name", "masked"), [("张三华", "张*华"), ("李四", "李*"), ("欧阳小明", "欧**明"), ("王", "*"), ("", "")])
+def test_the_name_mask_keeps_the_first_and_last_character(name, masked):
+    assert mask_name(name) == masked
+
+
+def test_the_phone_mask_keeps_three_and_four_digits():
+    assert mask_phone("138 1234 1234") == "138****1234"
+
+
+def test_a_code_lookup_is_answered_from_the_credit_code_index():
+    from publicity.queries import search
+
+    make_record()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # a tiny table would be scanned; ask whether the index serves
+            cursor.execute("SET LOCAL enable_seqscan = off")
+
+    plan = search(CODE).explain()
+
+    assert "publicity_record_code" in plan
