@@ -1,0 +1,208 @@
+"""The life of a pledge: every change of state goes through one of these functions, which
+make the change with a conditional UPDATE (so that two requests cannot both make it) and
+record it in Wagtail's audit log with who and why."""
+
+import base64
+import datetime
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+from wagtail.models import Site
+
+from integrity_site.core.models import SiteSettings
+
+from .models import ACTIVE_STATES, Pledge, PledgeState
+
+CONFIRMATION_SALT = "pledges.confirm"
+WITHDRAWAL_SALT = "pledges.withdraw"
+DEFAULT_VALIDITY_DAYS = 365
+
+
+def confirmation_max_age():
+    """How long a confirmation link works (seconds); unconfirmed pledges are purged after it."""
+    return getattr(settings, "PLEDGE_CONFIRMATION_MAX_AGE", 48 * 3600)
+
+
+class TransitionError(Exception):
+    """The pledge is not in a state that allows this change (e.g. a double submission)."""
+
+    def __init__(self, pledge, action):
+        super().__init__(f"{action} is not possible for a pledge that is {pledge.state}")
+        self.pledge = pledge
+        self.action = action
+
+
+class ActivePledgeExists(Exception):
+    """The credit code already carries a confirmed or approved pledge."""
+
+    def __init__(self, existing):
+        super().__init__(f"credit code already has an active pledge ({existing.number if existing else '?'})")
+        self.existing = existing
+
+
+# --- tokens ---------------------------------------------------------------------------
+
+
+def _url_safe(signed):
+    # Wagtail routes only path segments of letters, digits, "_" and "-"; signed values hold ":".
+    return base64.urlsafe_b64encode(signed.encode()).decode().rstrip("=")
+
+
+def _signed(token):
+    try:
+        return base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+    except (ValueError, UnicodeDecodeError):
+        raise signing.BadSignature("not a token") from None
+
+
+def confirmation_token(pledge):
+    return _url_safe(signing.dumps(pledge.pk, salt=CONFIRMATION_SALT))
+
+
+def withdrawal_token(pledge):
+    # The number too: a token only ever names the pledge it was made for.
+    return _url_safe(signing.dumps([pledge.pk, pledge.number], salt=WITHDRAWAL_SALT))
+
+
+def pledge_for_confirmation_token(token):
+    """The pledge the token names; ``signing.SignatureExpired`` / ``BadSignature`` on a bad token,
+    ``Pledge.DoesNotExist`` once it was purged."""
+    pk = signing.loads(_signed(token), salt=CONFIRMATION_SALT, max_age=confirmation_max_age())
+    return Pledge.objects.get(pk=pk)
+
+
+def pledge_for_withdrawal_token(token):
+    pk, number = signing.loads(_signed(token), salt=WITHDRAWAL_SALT)
+    return Pledge.objects.get(pk=pk, number=number)
+
+
+# --- queries --------------------------------------------------------------------------
+
+
+def active_pledge_for_code(credit_code):
+    return Pledge.objects.active().filter(credit_code=credit_code).only("pk", "number", "state").first()
+
+
+def validity_days(site=None):
+    """How long an approved pledge is valid: the site settings of ``site`` or of the default site."""
+    site = site or Site.objects.filter(is_default_site=True).first()
+    days = SiteSettings.for_site(site).pledge_validity_days if site else None
+    return days or DEFAULT_VALIDITY_DAYS
+
+
+# --- submission -----------------------------------------------------------------------
+
+
+def submit_pledge(data, text_revision):
+    """Record a submitted pledge. A repeated submission of the same code from the same e-mail
+    address while the first is unconfirmed updates it (a double click sends no second pledge)."""
+    recent = timezone.now() - datetime.timedelta(seconds=confirmation_max_age())
+    # Looked up outside the transaction: each transaction below starts with its write, which
+    # SQLite serialises by waiting rather than failing with "database is locked".
+    pending = (
+        Pledge.objects.filter(state=PledgeState.SUBMITTED, credit_code=data["credit_code"],
+                              email__iexact=data["email"], created_at__gte=recent)
+        .order_by("-created_at").first()
+    )
+    with transaction.atomic():
+        if pending is not None:
+            for field, value in data.items():
+                setattr(pending, field, value)
+            pending.text_revision = text_revision
+            pending.save()
+            pledge = pending
+        else:
+            pledge = Pledge.objects.create(text_revision=text_revision, **data)
+        log(instance=pledge, action="pledges.submit", user=None, data={"by": "merchant"})
+    return pledge
+
+
+def send_confirmation_email(pledge, confirm_url, withdraw_url):
+    context = {"pledge": pledge, "confirm_url": confirm_url, "withdraw_url": withdraw_url,
+               "hours": confirmation_max_age() // 3600}
+    send_mail(
+        subject=_("Please confirm your integrity pledge"),
+        message=render_to_string("pledges/email/confirmation.txt", context),
+        from_email=None, recipient_list=[pledge.email],
+    )
+
+
+# --- transitions ----------------------------------------------------------------------
+
+
+def _transition(pledge, action, from_states, to_state, user=None, reason="", by="editor", **changes):
+    """Move ``pledge`` from one of ``from_states`` to ``to_state`` in one conditional UPDATE."""
+    with transaction.atomic():
+        updated = Pledge.objects.filter(pk=pledge.pk, state__in=from_states).update(state=to_state, **changes)
+        if not updated:
+            pledge.refresh_from_db()
+            raise TransitionError(pledge, action)
+        pledge.refresh_from_db()
+        data = {"by": by}
+        if reason:
+            data["reason"] = reason
+        log(instance=pledge, action=f"pledges.{action}", user=user, data=data)
+    return pledge
+
+
+def confirm_pledge(pledge):
+    """The merchant opened the link in the e-mail. The database refuses a second active pledge
+    for a code; then ``ActivePledgeExists`` names the active one."""
+    try:
+        return _transition(pledge, "confirm", [PledgeState.SUBMITTED], PledgeState.CONFIRMED,
+                           by="merchant", confirmed_at=timezone.now())
+    except IntegrityError:
+        raise ActivePledgeExists(active_pledge_for_code(pledge.credit_code)) from None
+
+
+def approve_pledge(pledge, user, days=None, today=None):
+    today = today or timezone.localdate()
+    days = days or validity_days()
+    return _transition(
+        pledge, "approve", [PledgeState.CONFIRMED], PledgeState.APPROVED, user=user,
+        approved_at=timezone.now(), valid_until=today + datetime.timedelta(days=days),
+    )
+
+
+def revoke_pledge(pledge, user, reason):
+    if not (reason or "").strip():
+        raise ValueError("An editor revokes a pledge with a reason.")
+    return _transition(pledge, "revoke", list(ACTIVE_STATES), PledgeState.REVOKED, user=user,
+                       reason=reason.strip(), closed_at=timezone.now(), closing_reason=reason.strip())
+
+
+def withdraw_pledge(pledge, reason=""):
+    """The merchant withdraws with the private link, at any point before the pledge ends."""
+    return _transition(
+        pledge, "withdraw", [PledgeState.SUBMITTED, *ACTIVE_STATES], PledgeState.WITHDRAWN,
+        reason=(reason or "").strip(), by="merchant", closed_at=timezone.now(), closing_reason=(reason or "").strip(),
+    )
+
+
+def expire_pledges(today=None):
+    """Approved pledges whose validity has ended become expired. Returns how many."""
+    today = today or timezone.localdate()
+    count = 0
+    for pledge in Pledge.objects.filter(state=PledgeState.APPROVED, valid_until__lt=today):
+        try:
+            _transition(pledge, "expire", [PledgeState.APPROVED], PledgeState.EXPIRED, by="system",
+                        reason=_("validity ended on %(date)s") % {"date": pledge.valid_until.isoformat()},
+                        closed_at=timezone.now())
+            count += 1
+        except TransitionError:  # revoked or withdrawn meanwhile
+            pass
+    return count
+
+
+def purge_unconfirmed_pledges(now=None):
+    """Delete submissions nobody confirmed in time, with their personal data. Returns how many."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=confirmation_max_age())
+    deleted, _by_model = Pledge.objects.filter(state=PledgeState.SUBMITTED, created_at__lt=cutoff).delete()
+    return deleted

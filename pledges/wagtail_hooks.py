@@ -1,0 +1,227 @@
+import django_filters
+from django.core.exceptions import PermissionDenied
+from django.db.models.functions import TruncMonth
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.panels import FieldPanel
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import DeleteView, IndexView, InspectView, SnippetViewSet
+
+from integrity_site.core.registration.exports import spreadsheet_safe
+
+from . import admin_views, services
+from .cross_check import check_pledge
+from .forms import RevokeForm, subdistrict_choices
+from .models import Industry, Pledge, PledgeState, PledgeText
+from .texts import signed_text
+
+PERSONAL_DATA_PERMISSION = "pledges.view_pledge_personal_data"
+PERSONAL_FIELDS = ["contact_person", "mobile", "email", "signatory_name"]
+
+LOG_ACTIONS = {
+    "pledges.submit": (_("Submit integrity pledge"), _("Integrity pledge submitted")),
+    "pledges.confirm": (_("Confirm integrity pledge"), _("Integrity pledge confirmed by e-mail")),
+    "pledges.approve": (_("Approve integrity pledge"), _("Integrity pledge approved")),
+    "pledges.revoke": (_("Revoke integrity pledge"), _("Integrity pledge revoked")),
+    "pledges.withdraw": (_("Withdraw integrity pledge"), _("Integrity pledge withdrawn by the merchant")),
+    "pledges.expire": (_("Expire integrity pledge"), _("Integrity pledge expired")),
+}
+
+
+@hooks.register("register_log_actions")
+def register_pledge_log_actions(actions):
+    for action, (label, message) in LOG_ACTIONS.items():
+        actions.register_action(action, label, message)
+
+
+# --- the pledge text ------------------------------------------------------------------
+
+
+def pledge_text_was_signed(text):
+    return Pledge.objects.filter(text_revision__in=text.revisions.all()).exists()
+
+
+class PledgeTextPermissionPolicy(ModelPermissionPolicy):
+    """A text that merchants signed stays: their certificates show it."""
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if action == "delete" and pledge_text_was_signed(instance):
+            return False
+        return super().user_has_permission_for_instance(user, action, instance)
+
+
+class PledgeTextDeleteView(DeleteView):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        if pledge_text_was_signed(self.object):
+            raise PermissionDenied
+
+
+class PledgeTextViewSet(SnippetViewSet):
+    model = PledgeText
+    icon = "doc-full"
+    menu_label = _("Pledge texts")
+    add_to_admin_menu = False
+    list_display = ["title", "live", "last_published_at"]
+    delete_view_class = PledgeTextDeleteView
+
+
+# --- pledges --------------------------------------------------------------------------
+
+
+def month_choices():
+    months = (
+        Pledge.objects.annotate(month=TruncMonth("created_at")).values_list("month", flat=True)
+        .distinct().order_by("-month")[:36]
+    )
+    return [(month.strftime("%Y-%m"), month.strftime("%Y-%m")) for month in months if month]
+
+
+class PledgeFilterSet(WagtailFilterSet):
+    state = django_filters.ChoiceFilter(label=_("State"), choices=PledgeState.choices)
+    subdistrict = django_filters.ChoiceFilter(label=_("Subdistrict"), choices=lambda: subdistrict_choices()[1:])
+    industry = django_filters.ChoiceFilter(label=_("Industry"), choices=Industry.choices)
+    month = django_filters.ChoiceFilter(label=_("Month submitted"), choices=month_choices, method="filter_month")
+
+    class Meta:
+        model = Pledge
+        fields = ["state", "subdistrict", "industry"]
+
+    def filter_month(self, queryset, name, value):
+        year, month = (int(part) for part in value.split("-"))
+        return queryset.filter(created_at__year=year, created_at__month=month)
+
+
+class PledgePermissionPolicy(ModelPermissionPolicy):
+    """Pledges are signed by merchants, never added in the admin."""
+
+    def user_has_permission(self, user, action):
+        if action == "add":
+            return False
+        return super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission([action for action in actions if action != "add"])
+
+
+class PledgeIndexView(IndexView):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        # Personal data in exports only for editors with the permission.
+        if request.user.has_perm(PERSONAL_DATA_PERMISSION):
+            self.list_export = [*self.list_export, *PERSONAL_FIELDS]
+
+    def preprocess_field_value(self, field, value, export_format):
+        return spreadsheet_safe(super().preprocess_field_value(field, value, export_format))
+
+
+class PledgeReviewView(InspectView):
+    """The review screen: the pledge, the text signed, what the publicity feed knows of the code,
+    and the editor's actions."""
+
+    template_name = "pledges/admin/review.html"
+
+    def get_fields(self):
+        fields = ["number", "state", "merchant_name", "credit_code", "entity_kind", "industry", "subdistrict",
+                  "address", "consent_to_publication", "created_at", "confirmed_at", "approved_at",
+                  "valid_until", "closed_at", "closing_reason"]
+        if self.request.user.has_perm(PERSONAL_DATA_PERMISSION):
+            fields += PERSONAL_FIELDS
+        return fields
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        pledge = self.object
+        context.update({
+            "pledge": pledge,
+            "signed_text": signed_text(pledge.text_revision),
+            "feed_check": check_pledge(pledge),
+            "can_change": self.request.user.has_perm("pledges.change_pledge"),
+            "can_approve": pledge.state == PledgeState.CONFIRMED,
+            "can_revoke": pledge.is_active,
+            "revoke_form": RevokeForm(),
+            "approve_url": reverse("pledges_approve", args=[pledge.pk]),
+            "revoke_url": reverse("pledges_revoke", args=[pledge.pk]),
+        })
+        return context
+
+
+class PledgeViewSet(SnippetViewSet):
+    model = Pledge
+    icon = "doc-full-inverse"
+    menu_label = _("Integrity pledges")
+    menu_order = 360
+    add_to_admin_menu = True
+    index_view_class = PledgeIndexView
+    inspect_view_class = PledgeReviewView
+    inspect_view_enabled = True
+    list_display = ["merchant_name", "credit_code", "state", "industry", "subdistrict", "created_at"]
+    filterset_class = PledgeFilterSet
+    search_fields = ["merchant_name", "credit_code"]
+    list_export = ["number", "state", "merchant_name", "credit_code", "entity_kind", "industry", "subdistrict",
+                   "address", "created_at", "confirmed_at", "approved_at", "valid_until", "closed_at",
+                   "closing_reason"]
+    export_filename = "integrity-pledges"
+    # Editors correct public business details; states change only through the review actions.
+    panels = [FieldPanel("merchant_name"), FieldPanel("entity_kind"), FieldPanel("industry"),
+              FieldPanel("subdistrict"), FieldPanel("address")]
+
+    def get_queryset(self, request):
+        return Pledge.objects.all()
+
+
+register_permission_policy(Pledge, PledgePermissionPolicy(Pledge))
+register_permission_policy(PledgeText, PledgeTextPermissionPolicy(PledgeText))
+register_snippet(PledgeTextViewSet)
+register_snippet(PledgeViewSet)
+
+
+@hooks.register("register_admin_urls")
+def pledge_admin_urls():
+    return [
+        path("pledges/<int:pk>/approve/", admin_views.approve, name="pledges_approve"),
+        path("pledges/<int:pk>/revoke/", admin_views.revoke, name="pledges_revoke"),
+    ]
+
+
+@hooks.register("construct_homepage_panels")
+def add_pledge_panel(request, panels):
+    if request.user.has_perm("pledges.view_pledge") or request.user.has_perm("pledges.change_pledge"):
+        panels.append(admin_views.PledgeDashboardPanel())
+
+
+class ApprovePledgesBulkAction(SnippetBulkAction):
+    display_name = _("Approve")
+    action_type = "approve"
+    aria_label = _("Approve the selected pledges")
+    template_name = "pledges/admin/bulk_approve.html"
+    action_priority = 10
+    models = [Pledge]
+
+    def check_perm(self, pledge):
+        return self.request.user.has_perm("pledges.change_pledge")
+
+    @classmethod
+    def execute_action(cls, objects, user=None, **kwargs):
+        approved = 0
+        for pledge in objects:
+            try:
+                services.approve_pledge(pledge, user=user)
+                approved += 1
+            except services.TransitionError:
+                pass  # not confirmed (yet, or any more): left as it is
+        return approved, 0
+
+    def get_execution_context(self):
+        return {**super().get_execution_context(), "user": self.request.user}
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return _("%(count)d pledges approved.") % {"count": num_parent_objects}
+
+
+hooks.register("register_bulk_action", ApprovePledgesBulkAction)

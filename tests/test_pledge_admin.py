@@ -1,0 +1,224 @@
+"""Editors review, filter, export and bulk-approve pledges in the admin; personal data only
+with the permission; the review screen cross-checks the publicity data feed."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.utils import timezone
+from openpyxl import load_workbook
+from wagtail.models import ModelLogEntry
+
+from pledges.models import Pledge, PledgeState
+from tests import factories
+
+LIST_URL = "/admin/snippets/pledges/pledge/"
+
+
+@pytest.fixture
+def editor(django_user_model):
+    """An editor who may review pledges but not see personal data."""
+    user = django_user_model.objects.create_user("reviewer", "reviewer@example.org", "pw")
+    group = Group.objects.create(name="pledge reviewers")
+    group.permissions.add(*Permission.objects.filter(
+        content_type__app_label="pledges", codename__in=["view_pledge", "change_pledge"],
+    ), Permission.objects.get(codename="access_admin"))
+    user.groups.add(group)
+    return user
+
+
+def review_url(pledge):
+    return f"{LIST_URL}inspect/{pledge.pk}/"
+
+
+def test_editors_list_and_filter_pledges_by_state_subdistrict_industry_and_month(client, admin_user):
+    client.force_login(admin_user)
+    confirmed = factories.PledgeFactory(state="confirmed", merchant_name="待审核茶社", subdistrict="文东街道",
+                                        industry="catering")
+    approved = factories.PledgeFactory(state="approved", merchant_name="已公示书店")
+    old = factories.PledgeFactory(state="approved", merchant_name="去年的药店", industry="medicine")
+    Pledge.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=400))
+
+    def listed(**query):
+        response = client.get(LIST_URL, query)
+        assert response.status_code == 200
+        return {pledge.merchant_name for pledge in response.context["object_list"]}
+
+    assert listed() == {"待审核茶社", "已公示书店", "去年的药店"}
+    assert listed(state="confirmed") == {confirmed.merchant_name}
+    assert listed(subdistrict="文东街道") == {"待审核茶社"}
+    assert listed(industry="medicine") == {"去年的药店"}
+    assert listed(month=timezone.localtime(approved.created_at).strftime("%Y-%m")) == {"待审核茶社", "已公示书店"}
+    assert listed(q="书店") == {"已公示书店"}
+
+
+def test_pledges_cannot_be_added_in_the_admin(client, admin_user):
+    client.force_login(admin_user)
+    assert client.get(LIST_URL + "add/").status_code in (302, 403)
+
+
+def test_the_review_screen_says_when_no_feed_has_been_imported(client, admin_user):
+    client.force_login(admin_user)
+    pledge = factories.PledgeFactory(state="confirmed")
+    response = client.get(review_url(pledge))
+    assert response.status_code == 200
+    assert response.context["feed_check"].feed_imported is False
+    assert "pledge-cross-check" in response.content.decode()
+
+
+def test_the_review_screen_shows_what_the_feed_knows_of_the_credit_code(client, admin_user):
+    from publicity.models import PublicityRecord
+
+    client.force_login(admin_user)
+    pledge = factories.PledgeFactory(state="confirmed")
+    today = timezone.localdate()
+    common = {"authority": "历下区市场监督管理局", "subject_category": "organisation", "row_hash": "x",
+              "first_imported_on": today, "updated_at": timezone.now()}
+    PublicityRecord.objects.create(kind="penalty", document_number="济历市监罚〔2026〕12号",
+                                   subject_name=pledge.merchant_name, credit_code=pledge.credit_code,
+                                   decision_date=today - datetime.timedelta(days=30),
+                                   publicity_until=today + datetime.timedelta(days=60), **common)
+    PublicityRecord.objects.create(kind="penalty", document_number="济历市监罚〔2020〕1号",
+                                   subject_name=pledge.merchant_name, credit_code=pledge.credit_code,
+                                   decision_date=today - datetime.timedelta(days=2000),
+                                   publicity_until=today - datetime.timedelta(days=900), **common)
+    response = client.get(review_url(pledge))
+    check = response.context["feed_check"]
+    assert check.feed_imported and [finding.document_number for finding in check.penalties] == ["济历市监罚〔2026〕12号"]
+    content = response.content.decode()
+    assert "济历市监罚〔2026〕12号" in content and "济历市监罚〔2020〕1号" not in content
+
+
+def test_personal_data_shows_only_to_editors_with_the_permission(client, editor, admin_user):
+    pledge = factories.PledgeFactory(state="confirmed", contact_person="赵隐私", mobile="13700001111")
+    client.force_login(editor)
+    content = client.get(review_url(pledge)).content.decode()
+    assert pledge.merchant_name in content
+    assert "赵隐私" not in content and "13700001111" not in content
+    client.force_login(admin_user)
+    content = client.get(review_url(pledge)).content.decode()
+    assert "赵隐私" in content and "13700001111" in content
+
+
+def test_an_editor_approves_and_revokes_from_the_review_screen_and_the_history_says_who_and_why(client, editor):
+    client.force_login(editor)
+    pledge = factories.PledgeFactory(state="confirmed")
+    response = client.post(f"/admin/pledges/{pledge.pk}/approve/")
+    assert response.status_code == 302
+    pledge.refresh_from_db()
+    assert pledge.state == PledgeState.APPROVED
+    client.post(f"/admin/pledges/{pledge.pk}/revoke/", {"reason": ""})
+    assert Pledge.objects.get(pk=pledge.pk).state == PledgeState.APPROVED  # no reason, no revocation
+    client.post(f"/admin/pledges/{pledge.pk}/revoke/", {"reason": "食品安全抽检不合格"})
+    assert Pledge.objects.get(pk=pledge.pk).state == PledgeState.REVOKED
+    entries = ModelLogEntry.objects.for_instance(pledge).order_by("timestamp", "pk")
+    assert [(entry.action, entry.user) for entry in entries][-2:] == [
+        ("pledges.approve", editor), ("pledges.revoke", editor)]
+    history = client.get(f"{LIST_URL}history/{pledge.pk}/")
+    assert history.status_code == 200
+
+
+def test_editors_without_the_change_permission_cannot_approve(client, django_user_model):
+    viewer = django_user_model.objects.create_user("viewer", "viewer@example.org", "pw")
+    viewer.user_permissions.add(Permission.objects.get(codename="access_admin"),
+                                Permission.objects.get(codename="view_pledge"))
+    client.force_login(viewer)
+    pledge = factories.PledgeFactory(state="confirmed")
+    response = client.post(f"/admin/pledges/{pledge.pk}/approve/")
+    assert response.status_code in (302, 403) and response.get("Location") != review_url(pledge)
+    assert Pledge.objects.get(pk=pledge.pk).state == PledgeState.CONFIRMED
+
+
+def test_editors_bulk_approve_confirmed_pledges(client, admin_user):
+    client.force_login(admin_user)
+    confirmed = factories.PledgeFactory.create_batch(3, state="confirmed")
+    unconfirmed = factories.PledgeFactory(state="submitted")
+    ids = [pledge.pk for pledge in [*confirmed, unconfirmed]]
+    url = "/admin/bulk/pledges/pledge/approve/?" + "&".join(f"id={pk}" for pk in ids)
+    assert client.get(url).status_code == 200
+    response = client.post(url)
+    assert response.status_code == 302
+    states = dict(Pledge.objects.values_list("pk", "state"))
+    assert [states[pledge.pk] for pledge in confirmed] == ["approved"] * 3
+    assert states[unconfirmed.pk] == "submitted"
+
+
+def export(client, file_format):
+    response = client.get(LIST_URL, {"export": file_format})
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if file_format == "csv":
+        return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    sheet = load_workbook(io.BytesIO(body)).active
+    return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_export_has_personal_data_only_with_the_permission(client, editor, admin_user, file_format):
+    factories.PledgeFactory(state="approved", contact_person="赵隐私", merchant_name="导出测试店")
+    client.force_login(editor)
+    rows = export(client, file_format)
+    flat = " ".join(str(value) for row in rows for value in row)
+    assert "导出测试店" in flat and "赵隐私" not in flat
+    client.force_login(admin_user)
+    flat = " ".join(str(value) for row in export(client, file_format) for value in row)
+    assert "赵隐私" in flat
+
+
+def test_exported_cells_never_start_a_formula(client, admin_user):
+    # Names are checked on the form; any other text that starts like a formula is made safe on export.
+    pledge = factories.PledgeFactory(state="approved")
+    Pledge.objects.filter(pk=pledge.pk).update(closing_reason="=HYPERLINK(\"http://evil\")")
+    client.force_login(admin_user)
+    rows = export(client, "csv")
+    assert "'=HYPERLINK(\"http://evil\")" in rows[1]
+
+
+def test_the_dashboard_shows_counts_by_state_and_subdistrict(client, admin_user):
+    factories.PledgeFactory.create_batch(2, state="approved", subdistrict="燕山街道")
+    factories.PledgeFactory(state="approved", subdistrict="姚家街道")
+    factories.PledgeFactory(state="confirmed", subdistrict="姚家街道")
+    client.force_login(admin_user)
+    response = client.get("/admin/")
+    content = response.content.decode()
+    assert "pledge-dashboard" in content
+    from pledges.admin_views import pledge_counts
+
+    counts = pledge_counts()
+    assert dict(counts["by_state"])[PledgeState.APPROVED.label] == 3
+    assert counts["awaiting_review"] == 1
+    assert [(row["subdistrict"], row["count"]) for row in counts["by_subdistrict"]] == [("燕山街道", 2), ("姚家街道", 1)]
+    assert "燕山街道" in content
+
+
+def test_the_campaigns_and_pledges_editors_may_review_pledges_but_not_see_personal_data(db):
+    group = Group.objects.get(name="诚信者行动与承诺编辑")
+    codenames = set(group.permissions.filter(content_type__app_label="pledges").values_list("codename", flat=True))
+    assert {"view_pledge", "change_pledge", "change_pledgetext", "publish_pledgetext"} <= codenames
+    assert "view_pledge_personal_data" not in codenames
+
+
+def test_active_pledges_are_subjects_of_the_daily_publicity_cross_check(db):
+    from publicity.cross_check import SUBJECTS
+
+    active = factories.PledgeFactory(state="approved")
+    factories.PledgeFactory(state="revoked")
+    items = list(SUBJECTS["pledge"]())
+    assert [(item.pk, item.credit_code) for item in items] == [(active.pk, active.credit_code)]
+    assert items[0].url == review_url(active)
+
+
+def test_a_pledge_text_that_merchants_signed_cannot_be_deleted(client, admin_user):
+    from pledges.models import PledgeText
+
+    client.force_login(admin_user)
+    factories.PledgeFactory(state="approved")
+    text = PledgeText.objects.get()
+    response = client.post(f"/admin/snippets/pledges/pledgetext/delete/{text.pk}/")
+    assert response.status_code in (302, 403)
+    assert PledgeText.objects.filter(pk=text.pk).exists()
+    unsigned = PledgeText.objects.create(title="草稿", reason="r", commitment="<p>c</p>", liability="l", live=False)
+    client.post(f"/admin/snippets/pledges/pledgetext/delete/{unsigned.pk}/")
+    assert not PledgeText.objects.filter(pk=unsigned.pk).exists()
