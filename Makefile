@@ -5,13 +5,16 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev messages migrate demo check-gettext clean
+.PHONY: run test install install-dev messages migrate demo check-gettext check-chromium clean
 
 run: install messages migrate demo
 	@echo "Serving http://$(HOST):$(PORT)/ ; admin at http://$(HOST):$(PORT)/admin/ (login: var/admin-password.txt)"
+	@# The background worker (feed imports) runs beside the web server and stops with it.
+	$(BIN)/python manage.py db_worker --backend background & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install-dev messages
+test: install-dev messages check-chromium
 	$(BIN)/python -m tests.harness $(ARGS)
 
 $(BIN)/python:
@@ -38,6 +41,12 @@ check-gettext:
 	@command -v msgfmt >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q --no-install-recommends gettext; \
 	  else echo "msgfmt is missing: install GNU gettext (sudo apt-get install gettext)"; exit 1; fi; }
+
+# Browser tests drive Debian's Chromium through Playwright (a browser download is not used).
+check-chromium:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q --no-install-recommends chromium; \
+	  else echo "chromium is missing: install Debian's chromium package (sudo apt-get install chromium)"; exit 1; fi; }
 
 migrate: install
 	$(BIN)/python manage.py migrate --no-input -v 1

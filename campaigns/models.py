@@ -1,29 +1,40 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
 from integrity_site.core.blocks import BodyBlock
-from integrity_site.core.events import order_upcoming_first
+from integrity_site.core.events import EventIndexMixin, event_listing
 from integrity_site.core.models import EventPage
 
 
-class CampaignIndexPage(Page):
+class CampaignIndexPage(EventIndexMixin, RoutablePageMixin, Page):
     """诚信者行动: theme campaigns and the volunteer events that carry them out."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
     parent_page_types = ["home.HomePage"]
     subpage_types = ["campaigns.CampaignPage", "campaigns.VolunteerEventPage"]
     max_count_per_parent = 1
     editor_section = "campaigns"
+    volunteer_events_per_page = 12
 
     class Meta:
         verbose_name = _("campaign index page")
+
+    def feed_events(self):
+        return VolunteerEventPage.objects.child_of(self).live().order_by("-start_at")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -31,9 +42,11 @@ class CampaignIndexPage(Page):
             CampaignPage.objects.child_of(self).live()
             .select_related("cover_image").order_by("-start_date", "-pk")
         )
-        context["volunteer_events"] = order_upcoming_first(
-            VolunteerEventPage.objects.child_of(self).live()
-        )[:20]
+        listing = event_listing(
+            request, VolunteerEventPage.objects.child_of(self).live(), self.volunteer_events_per_page
+        )
+        context.update(listing)
+        context["volunteer_events"] = listing["events"]
         return context
 
 
@@ -74,8 +87,16 @@ class CampaignPage(Page):
             raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
 
 
+class VolunteerEventPageTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "campaigns.VolunteerEventPage", related_name="tagged_items", on_delete=models.CASCADE
+    )
+
+
 class VolunteerEventPage(EventPage):
-    """One 诚信者行动 volunteer activity in a business district or street."""
+    """One 诚信者行动 volunteer activity in a business district or street. The
+    meeting point is the event's venue and location; each volunteer role has its
+    own number of places."""
 
     business_district = models.CharField(
         _("business district or street"), max_length=120,
@@ -85,24 +106,67 @@ class VolunteerEventPage(EventPage):
         _("what volunteers do"), blank=True,
         help_text=_("For example: invite shops to sign the integrity pledge."),
     )
+    tags = ClusterTaggableManager(through=VolunteerEventPageTag, blank=True, verbose_name=_("tags"))
+    recap = RichTextField(_("recap"), blank=True, features=["h3", "bold", "italic", "ol", "ul", "link"])
 
     content_panels = Page.content_panels + [
         FieldPanel("business_district"),
         FieldPanel("tasks"),
-    ] + EventPage.event_panels
+    ] + EventPage.event_panels + [FieldPanel("tags")] + EventPage.registration_panels + [
+        InlinePanel("roles", heading=_("Volunteer roles"), label=_("Role"),
+                    help_text=_("Each role has its own places. Without roles, the event's seats apply.")),
+        FieldPanel("recap"),
+    ]
     search_fields = EventPage.search_fields + [
         index.SearchField("business_district"),
         index.SearchField("tasks"),
+        index.SearchField("recap"),
     ]
     parent_page_types = ["campaigns.CampaignIndexPage"]
     subpage_types = []
+    listing_prefetch = ("roles",)
 
     class Meta:
         verbose_name = _("volunteer event page")
 
+    def seat_pools(self):
+        roles = list(self.roles.all())
+        if not roles:
+            return super().seat_pools()
+        return [(str(role.translation_key), role.name, role.slots) for role in roles]
 
-class PledgePage(Page):
-    """诚信经营承诺: the integrity pledge that merchants sign."""
+    @classmethod
+    def capacity_expression(cls):
+        role_slots = (
+            VolunteerRole.objects.filter(page=OuterRef("pk")).order_by()
+            .values("page").annotate(total=Sum("slots")).values("total")[:1]
+        )
+        return Coalesce(Subquery(role_slots), models.F("capacity"), output_field=models.IntegerField())
+
+
+class VolunteerRole(TranslatableMixin, Orderable):
+    """A volunteer role with its places, e.g. 宣传员 ×5."""
+
+    page = ParentalKey(VolunteerEventPage, related_name="roles", on_delete=models.CASCADE)
+    name = models.CharField(_("role"), max_length=60, help_text=_("For example 宣传员 or 引导员."))
+    slots = models.PositiveSmallIntegerField(_("places"))
+    description = models.CharField(_("what this role does"), max_length=255, blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("slots"), FieldPanel("description")]
+
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
+        verbose_name = _("volunteer role")
+        verbose_name_plural = _("volunteer roles")
+
+    def __str__(self):
+        return f"{self.name} ×{self.slots}"
+
+
+class PledgePage(RoutablePageMixin, Page):
+    """诚信经营承诺: merchants sign the integrity pledge here; the register, certificates and
+    private links live below the page. The pledge itself is the ``pledges`` app; the text
+    merchants sign is its live ``PledgeText`` snippet, and ``pledge_text`` here introduces it
+    (shown on its own while no pledge text is published)."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
     pledge_text = StreamField(BodyBlock(), verbose_name=_("pledge text"))
@@ -119,3 +183,45 @@ class PledgePage(Page):
 
     class Meta:
         verbose_name = _("pledge page")
+
+    @path("", name="sign")
+    def sign_view(self, request):
+        from pledges import views
+
+        return views.sign(request, self)
+
+    @path("confirm/<str:token>/", name="confirm")
+    def confirm_view(self, request, token):
+        from pledges import views
+
+        return views.confirm(request, self, token)
+
+    @path("withdraw/<str:token>/", name="withdraw")
+    def withdraw_view(self, request, token):
+        from pledges import views
+
+        return views.withdraw(request, self, token)
+
+    @path("register/", name="register")
+    def register_view(self, request):
+        from pledges import views
+
+        return views.register(request, self)
+
+    @path("register/json/", name="register_json")
+    def register_json_view(self, request):
+        from pledges import views
+
+        return views.register_json(request, self)
+
+    @path("feed/", name="feed")
+    def feed_view(self, request):
+        from pledges.feeds import NewPledgesFeed
+
+        return NewPledgesFeed(self)(request)
+
+    @path("certificate/<str:number>/", name="certificate")
+    def certificate_view(self, request, number):
+        from pledges import views
+
+        return views.certificate(request, self, number)

@@ -6,6 +6,7 @@ import html
 import re
 
 from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
@@ -20,6 +21,8 @@ from .segmentation import TOKEN, segment_query
 MAX_QUERY_LENGTH = 200
 SNIPPET_LENGTH = 120
 SUGGESTION_LIMIT = 8
+PLEDGE_RESULTS = 5
+PLEDGE_CANDIDATES = 50
 
 # Queries that hold personal data (a mobile number, an ID number, an e-mail
 # address) are answered but never written to the query log.
@@ -46,7 +49,7 @@ def search_pages(request, query, locale, per_page):
     """What the search page shows for ``query``; a blank query shows nothing."""
     query = clean_query(query)
     if not query or not segment_query(query):
-        return {"query": query, "results": None, "facets": [], "promotions": [],
+        return {"query": query, "results": None, "facets": [], "promotions": [], "pledges": [],
                 "popular_searches": popular_searches()}
 
     pages = locale_pages(locale)
@@ -54,7 +57,8 @@ def search_pages(request, query, locale, per_page):
     promoted_ids = [promotion["page_id"] for promotion in promotions if promotion["page_id"]]
     candidates = pages.exclude(pk__in=promoted_ids)
 
-    facets = type_facets(candidates, query)
+    operator = search_operator(candidates, query)
+    facets = type_facets(candidates, query, operator)
     selected_type = request.GET.get("type", "")
     type_filter = {label: content_type for label, _name, _count, content_type in facets}
     if selected_type in type_filter:
@@ -62,23 +66,38 @@ def search_pages(request, query, locale, per_page):
     else:
         selected_type = ""
 
-    results = paginate(request, candidates.specific().search(query, operator="and"), per_page)
+    results = paginate(request, candidates.specific().search(query, operator=operator), per_page)
     for page in results:
         page.search_snippet = highlight(searchable_text(page), query)
     log_query(query)
+    first_page = results.number == 1 and not selected_type
     return {
+        "pledges": matching_pledges(query) if first_page else [],
+        "matched_some_words": operator == "or",
         "query": query,
         "results": results,
         "facets": [(label, name, count) for label, name, count, _type in facets],
         "selected_type": selected_type,
-        "promotions": promotions if results.number == 1 and not selected_type else [],
+        "promotions": promotions if first_page else [],
         "popular_searches": [] if results.paginator.count or promotions else popular_searches(),
     }
 
 
-def type_facets(pages, query):
+def search_operator(queryset, query):
+    """"and" when every word of the query matches somewhere, else "or".
+
+    Chinese typed without spaces is cut into bigrams, and words run together
+    (泉城餐饮 for 泉城示范餐饮有限公司) give a bigram (城餐) that no text holds; rather
+    than nothing, such a query gets the best partial matches, ranked.
+    """
+    if len(segment_query(query).split()) > 1 and not queryset.search(query, operator="and").count():
+        return "or"
+    return "and"
+
+
+def type_facets(pages, query, operator="and"):
     """(label, name, count, content type id) per page type that has results, most first."""
-    counts = pages.search(query, operator="and").facet("content_type_id")
+    counts = pages.search(query, operator=operator).facet("content_type_id")
     content_types = ContentType.objects.in_bulk([pk for pk in counts if pk])
     facets = []
     for pk, count in counts.items():
@@ -110,6 +129,20 @@ def promotions_for(query, pages):
             "page_id": pick.page_id,
         })
     return promotions
+
+
+def matching_pledges(query, limit=PLEDGE_RESULTS):
+    """Merchants in the public pledge register whose name or address matches."""
+    from pledges.models import Pledge
+
+    # Search the index, then keep what the register shows now (see Pledge.search_fields).
+    operator = search_operator(Pledge.objects.all(), query)
+    found = [pledge.pk for pledge in Pledge.objects.search(query, operator=operator)[:PLEDGE_CANDIDATES]]
+    published = Pledge.objects.published().in_bulk(found)
+    pledges = [published[pk] for pk in found if pk in published][:limit]
+    for pledge in pledges:
+        pledge.verification_url = reverse("pledges:verify", args=[pledge.number])
+    return pledges
 
 
 def searchable_text(page):

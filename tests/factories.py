@@ -8,11 +8,12 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.rich_text import RichText
 
-from campaigns.models import CampaignIndexPage, CampaignPage, PledgePage, VolunteerEventPage
+from campaigns.models import CampaignIndexPage, CampaignPage, PledgePage, VolunteerEventPage, VolunteerRole
 from home.models import ArticleIndexPage, ArticlePage
 from honours.models import HonourEntry, HonourIndexPage, HonourListPage
+from integrity_site.core.models import Venue
 from integrity_site.demo.images import draw_cover
-from lectures.models import LectureIndexPage, LecturePage
+from lectures.models import LectureIndexPage, LecturePage, LectureSpeaker, Speaker
 from publicity.models import PublicityPage
 from search.models import SearchPage
 
@@ -69,15 +70,40 @@ class LectureIndexPageFactory(PageFactory):
     slug = "lectures"
 
 
+class VenueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Venue
+
+    name = factory.Sequence(lambda n: f"宽厚里社区活动室 {n}")
+    subdistrict = "解放路街道"
+    community = "宽厚里社区"
+    address = "济南市历下区宽厚里"
+
+
+class SpeakerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Speaker
+
+    name = factory.Sequence(lambda n: f"王老师{n}")
+    title = "社区诚信宣讲员"
+    organisation = "历下区信用办"
+
+
 class LecturePageFactory(PageFactory):
+    """``speakers=[Speaker, …]``; registration fields as keyword arguments."""
+
     class Meta:
         model = LecturePage
 
-    speaker_name = "王老师"
     start_at = factory.Sequence(_start)
     end_at = factory.LazyAttribute(lambda page: page.start_at + datetime.timedelta(hours=2))
-    location = "宽厚里社区活动室"
+    location = "二楼活动室"
     summary = "诚信与日常生活"
+
+    @classmethod
+    def _create(cls, model_class, *args, speakers=(), **kwargs):
+        kwargs["speakers"] = [LectureSpeaker(speaker=speaker) for speaker in speakers]
+        return super()._create(model_class, *args, **kwargs)
 
 
 class CampaignIndexPageFactory(PageFactory):
@@ -97,6 +123,8 @@ class CampaignPageFactory(PageFactory):
 
 
 class VolunteerEventPageFactory(PageFactory):
+    """``roles=[("宣传员", 5), …]`` gives each role its own places."""
+
     class Meta:
         model = VolunteerEventPage
 
@@ -104,6 +132,11 @@ class VolunteerEventPageFactory(PageFactory):
     start_at = factory.Sequence(_start)
     end_at = factory.LazyAttribute(lambda page: page.start_at + datetime.timedelta(hours=3))
     location = "宽厚里南入口"
+
+    @classmethod
+    def _create(cls, model_class, *args, roles=(), **kwargs):
+        kwargs["roles"] = [VolunteerRole(name=name, slots=slots) for name, slots in roles]
+        return super()._create(model_class, *args, **kwargs)
 
 
 class PledgePageFactory(PageFactory):
@@ -159,3 +192,74 @@ def make_image(title="封面"):
     return get_image_model().objects.create(
         title=title, file=ImageFile(draw_cover(title, size=(320, 180)), name="cover.jpg")
     )
+
+
+# --- integrity pledges (pledges app) ------------------------------------------------------
+
+
+def make_credit_code(serial):
+    """A valid unified social credit code of a Lixia (370102) enterprise, one per serial."""
+    from integrity_site.core.credit_code import check_character
+
+    first_seventeen = f"91370102{serial:09d}"
+    return first_seventeen + check_character(first_seventeen)
+
+
+def publish_pledge_text(title="诚信经营承诺书", commitment="<ol><li>依法经营，明码标价。</li><li>不售假冒伪劣商品。</li></ol>",
+                        reason="为营造诚实守信的营商环境，本单位自愿作出以下承诺。",
+                        liability="如违背承诺，自愿接受信用惩戒并承担相应法律责任。", text=None):
+    """Publish a pledge text (a new revision of ``text`` if given); returns the live revision."""
+    from pledges.models import PledgeText
+
+    if text is None:
+        text = PledgeText(title=title, commitment=commitment, reason=reason, liability=liability, live=False)
+        text.save()
+    else:
+        text.title, text.commitment, text.reason, text.liability = title, commitment, reason, liability
+    revision = text.save_revision()
+    revision.publish()
+    text.refresh_from_db()
+    return text.live_revision
+
+
+def current_or_new_pledge_text():
+    from pledges.texts import current_text_revision
+
+    return current_text_revision() or publish_pledge_text()
+
+
+class PledgeFactory(factory.django.DjangoModelFactory):
+    """A pledge in any state; ``PledgeFactory(state="approved")`` is in the register."""
+
+    class Meta:
+        model = "pledges.Pledge"
+
+    merchant_name = factory.Sequence(lambda n: f"历下诚信商店{n}号")
+    credit_code = factory.Sequence(lambda n: make_credit_code(n + 1))
+    entity_kind = "enterprise"
+    industry = "retail"
+    subdistrict = "解放路街道"
+    address = factory.Sequence(lambda n: f"解放路{n}号")
+    consent_to_publication = True
+    contact_person = "张三华"
+    mobile = "13812341234"
+    email = factory.Sequence(lambda n: f"shop{n}@example.org")
+    signatory_name = "李四明"
+    state = "submitted"
+    text_revision = factory.LazyFunction(lambda: current_or_new_pledge_text())
+
+    @factory.lazy_attribute
+    def confirmed_at(self):
+        return timezone.now() if self.state != "submitted" else None
+
+    @factory.lazy_attribute
+    def approved_at(self):
+        return timezone.now() if self.state in ("approved", "expired", "revoked") else None
+
+    @factory.lazy_attribute
+    def valid_until(self):
+        if self.state == "approved":
+            return timezone.localdate() + datetime.timedelta(days=365)
+        if self.state == "expired":
+            return timezone.localdate() - datetime.timedelta(days=1)
+        return None

@@ -120,6 +120,14 @@ def test_results_are_paginated(client, site_pages, search_backend, django_captur
     assert client.get("/search/", {"q": "信用承诺", "page": "abc"}).status_code == 200
 
 
+def test_words_run_together_still_find_the_best_partial_matches(client, site_pages):
+    response = client.get("/search/", {"q": "宽厚里示范讲堂"})
+    assert response.context["matched_some_words"]
+    titles = result_titles(response)
+    assert "宽厚里成为首个信用示范街区" in titles[:2]
+    assert "没有页面包含全部关键词" in response.text
+
+
 def test_nothing_found_suggests_popular_searches(client, site_pages):
     for _visit in range(3):
         client.get("/search/", {"q": "宽厚里"})
@@ -173,3 +181,21 @@ def test_a_blank_search_shows_the_form_and_popular_searches(client, site_pages):
     response = client.get("/search/")
     assert response.context["results"] is None
     assert "诚信" in response.context["popular_searches"]
+
+
+def test_merchants_in_the_pledge_register_are_found_by_their_business_details(
+    client, site_pages, search_backend, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.PledgeFactory(merchant_name="泉城示范餐饮有限公司", address="历下区宽厚里12号",
+                                state="approved")
+        factories.PledgeFactory(merchant_name="泉城待审餐饮店", state="confirmed")
+    search_backend.refresh()
+    response = client.get("/search/", {"q": "泉城餐饮"})
+    assert [pledge.merchant_name for pledge in response.context["pledges"]] == ["泉城示范餐饮有限公司"]
+    assert "/v/" in response.text
+    by_address = client.get("/search/", {"q": "宽厚里12号"})
+    assert [pledge.merchant_name for pledge in by_address.context["pledges"]] == ["泉城示范餐饮有限公司"]
+    # Contact persons and signatories are personal data and are not searchable.
+    assert client.get("/search/", {"q": "张三华"}).context["pledges"] == []
+    assert client.get("/search/", {"q": "李四明"}).context["pledges"] == []

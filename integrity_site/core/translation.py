@@ -41,7 +41,8 @@ def translate_object(instance, locale, translations, user=None):
 
     # wagtail-localize publishes on commit, from a revision holding the tree
     # position of that moment; publishing here keeps later child pages reachable.
-    translation.save_target(user=user, publish=False)
+    # Snippets without drafts (venues, speakers) can only be saved published.
+    translation.save_target(user=user, publish=not isinstance(instance, DraftStateMixin))
     translated = instance.get_translation(locale)
     if isinstance(translated, DraftStateMixin) and getattr(instance, "live", False):
         translated.get_latest_revision().publish(user=user)

@@ -52,6 +52,57 @@ HOME = {
 }
 
 
+# Snippets the events use, by a key that the page specs refer to.
+VENUES = {
+    "kuanhouli-room": {
+        "name": Text("宽厚里社区活动室", "Kuanhouli community room"),
+        "subdistrict": Text("解放路街道", "Jiefanglu Subdistrict"),
+        "community": Text("宽厚里社区", "Kuanhouli Community"),
+        "address": Text("济南市历下区宽厚里", "Kuanhouli, Lixia District, Jinan"),
+        "latitude": "36.660600", "longitude": "117.026500",
+    },
+    "cultural-centre": {
+        "name": Text("历下区文化馆报告厅", "Lecture hall, Lixia District Cultural Centre"),
+        "subdistrict": Text("泉城路街道", "Quanchenglu Subdistrict"),
+        "community": "",
+        "address": Text("济南市历下区泉城路", "Quancheng Road, Lixia District, Jinan"),
+    },
+    "jiefanglu-service-centre": {
+        "name": Text("解放路街道便民服务中心", "Service centre, Jiefanglu Subdistrict"),
+        "subdistrict": Text("解放路街道", "Jiefanglu Subdistrict"),
+        "community": "",
+        "address": Text("济南市历下区解放路", "Jiefang Road, Lixia District, Jinan"),
+    },
+    "furong-street": {
+        "name": Text("芙蓉街北口", "North end of Furong Street"),
+        "subdistrict": Text("泉城路街道", "Quanchenglu Subdistrict"),
+        "community": Text("芙蓉街社区", "Furong Street Community"),
+        "address": Text("济南市历下区芙蓉街", "Furong Street, Lixia District, Jinan"),
+    },
+}
+
+SPEAKERS = {
+    "wang": {
+        "name": Text("王老师", "Teacher Wang"),
+        "title": Text("社区诚信宣讲员", "Community integrity speaker"),
+        "organisation": Text("宽厚里社区", "Kuanhouli Community"),
+        "biography": Text("长期在社区讲述身边的诚信故事。", "Has told local stories of integrity in the community for years."),
+    },
+    "li": {
+        "name": Text("李教授", "Professor Li"),
+        "title": Text("教授", "Professor"),
+        "organisation": Text("高校传统文化研究学者", "Scholar of traditional culture"),
+        "biography": Text("研究儒家经典中的诚信思想。", "Studies the idea of good faith in the Confucian classics."),
+    },
+    "zhang": {
+        "name": Text("张科长", "Section chief Zhang"),
+        "title": Text("科长", "Section chief"),
+        "organisation": Text("区信用办", "District credit office"),
+        "biography": Text("负责历下区信用修复工作。", "Leads credit repair work in Lixia District."),
+    },
+}
+
+
 def build_tree(today):
     """The pages below the home page, as specs."""
 
@@ -219,10 +270,11 @@ def build_tree(today):
                 "lectures.LecturePage", "integrity-in-daily-life",
                 Text("诚信与日常生活", "Integrity in daily life"),
                 fields={
-                    "speaker_name": Text("王老师", "Teacher Wang"),
-                    "speaker_title": Text("社区诚信宣讲员", "Community integrity speaker"),
+                    "topic": Text("身边的诚信", "Integrity close to home"),
+                    "speakers": ["wang"], "venue": "kuanhouli-room", "tags": ["诚信生活"],
                     "start_at": at(7, 14, 30), "end_at": at(7, 16),
-                    "location": Text("解放路街道宽厚里社区活动室", "Community room, Kuanhouli, Jiefanglu Subdistrict"),
+                    "location": Text("二楼活动室", "Second-floor activity room"),
+                    "registration_enabled": True, "capacity": 40, "max_companions": 2,
                     "summary": Text(
                         "从买菜、租房到网购，讲一讲日常生活中的诚信与信用。",
                         "From grocery shopping to renting and online shopping: integrity and credit in daily life.",
@@ -237,10 +289,10 @@ def build_tree(today):
                 "lectures.LecturePage", "confucian-good-faith",
                 Text("儒家文化中的“信”", "Good faith in Confucian culture"),
                 fields={
-                    "speaker_name": Text("李教授", "Professor Li"),
-                    "speaker_title": Text("高校传统文化研究学者", "Scholar of traditional culture"),
+                    "topic": Text("儒家诚信文化", "Confucian culture of good faith"),
+                    "speakers": ["li"], "venue": "cultural-centre", "tags": ["传统文化"],
                     "start_at": at(21, 9, 30), "end_at": at(21, 11),
-                    "location": Text("历下区文化馆报告厅", "Lecture hall, Lixia District Cultural Centre"),
+                    "registration_enabled": True, "capacity": 120, "max_companions": 1,
                     "summary": Text(
                         "“人而无信，不知其可也。”解读儒家经典中的诚信思想。",
                         "\u201cA person without good faith, I know not how he can get on.\u201d Integrity in the Confucian classics.",
@@ -255,10 +307,15 @@ def build_tree(today):
                 "lectures.LecturePage", "credit-repair-for-businesses",
                 Text("企业信用修复讲解", "Credit repair for businesses"),
                 fields={
-                    "speaker_name": Text("张科长", "Section chief Zhang"),
-                    "speaker_title": Text("区信用办", "District credit office"),
+                    "topic": Text("信用修复", "Credit repair"),
+                    "speakers": ["zhang"], "venue": "jiefanglu-service-centre", "tags": ["信用修复"],
                     "start_at": at(-30, 15), "end_at": at(-30, 17),
-                    "location": Text("解放路街道便民服务中心", "Service centre, Jiefanglu Subdistrict"),
+                    "location": Text("一楼大厅", "Ground-floor hall"),
+                    "attendance": 56,
+                    "recap": Text(
+                        "五十多位企业代表参加了讲座，现场咨询了信用修复的具体问题。",
+                        "More than fifty business representatives attended and asked about their own cases.",
+                    ),
                     "summary": Text(
                         "行政处罚信息公示期满后如何申请信用修复。",
                         "How to apply for credit repair once a penalty's publicity period is over.",
@@ -328,7 +385,16 @@ def build_tree(today):
                         "Visit the shops of the block, explain the integrity pledge and help them sign it online.",
                     ),
                     "start_at": at(10, 9), "end_at": at(10, 12),
-                    "location": Text("宽厚里街区南入口", "South entrance of Kuanhouli"),
+                    "venue": "kuanhouli-room",
+                    "location": Text("宽厚里街区南入口集合", "Meet at the south entrance of Kuanhouli"),
+                    "tags": ["诚信承诺"],
+                    "registration_enabled": True,
+                    "roles": [
+                        {"name": Text("宣传员", "Promoter"), "slots": 5,
+                         "description": Text("向商户介绍诚信经营承诺书", "Explain the integrity pledge to shops")},
+                        {"name": Text("引导员", "Guide"), "slots": 3,
+                         "description": Text("协助商户在线签署", "Help shops sign online")},
+                    ],
                     "summary": Text(
                         "诚信者行动志愿者走进宽厚里，邀请商户签署诚信经营承诺书。",
                         "Integrity volunteers visit Kuanhouli and invite shops to sign the integrity pledge.",
@@ -345,7 +411,12 @@ def build_tree(today):
                         "Hand out integrity leaflets to visitors and shops; encourage fair trading and clear prices.",
                     ),
                     "start_at": at(-14, 14), "end_at": at(-14, 17),
-                    "location": Text("芙蓉街北口", "North end of Furong Street"),
+                    "venue": "furong-street",
+                    "tags": ["诚信经营"],
+                    "recap": Text(
+                        "二十名志愿者向游客和商户发放宣传资料三百余份。",
+                        "Twenty volunteers handed out over three hundred leaflets to visitors and shops.",
+                    ),
                     "summary": Text(
                         "志愿者在芙蓉街开展诚信经营宣传。",
                         "Volunteers promote honest trading on Furong Street.",
@@ -425,3 +496,27 @@ def build_tree(today):
     search = PageSpec("search.SearchPage", "search", Text("搜索", "Search"))
 
     return [articles, lectures, campaigns, pledge, honours, publicity, search]
+
+
+# The pledge text merchants sign, and demo merchants taken through the whole
+# life of a pledge (submitted, confirmed by e-mail, approved by the office).
+PLEDGE_TEXT = {
+    "title": "诚信经营承诺书",
+    "reason": "为营造诚实守信的营商环境，本单位自愿向社会作出诚信经营承诺，接受社会监督。",
+    "commitment": (
+        "<ol><li>遵守法律法规，依法诚信经营。</li><li>明码标价，不短斤少两，不以次充好。</li>"
+        "<li>不制售假冒伪劣商品，不作虚假宣传。</li><li>尊重消费者权益，及时妥善处理投诉。</li></ol>"
+    ),
+    "liability": "如违背承诺，自愿接受信用惩戒，并承担相应法律责任。",
+}
+
+DEMO_PLEDGES = [
+    {"merchant_name": "泉城示范餐饮有限公司", "credit_code": "91370102MA3C4H8K2C", "entity_kind": "enterprise",
+     "industry": "catering", "subdistrict": "解放路街道", "address": "济南市历下区宽厚里示例店铺1号"},
+    {"merchant_name": "宽厚里老字号茶庄", "credit_code": "92370102MA3D5J7L9U", "entity_kind": "individual_business",
+     "industry": "retail", "subdistrict": "解放路街道", "address": "济南市历下区宽厚里示例店铺2号"},
+    {"merchant_name": "芙蓉街示范文创商店", "credit_code": "91370102MA3E6K8M5T", "entity_kind": "enterprise",
+     "industry": "retail", "subdistrict": "泉城路街道", "address": "济南市历下区芙蓉街示例店铺3号"},
+]
+DEMO_CONTACT = {"contact_person": "示例联系人", "mobile": "13800138000", "email": "demo-merchant@example.org",
+                "signatory_name": "示例签署人", "consent_to_publication": True}

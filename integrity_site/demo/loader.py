@@ -20,10 +20,22 @@ from wagtail.rich_text import RichText
 from integrity_site.core.models import SiteSettings
 from integrity_site.core.translation import translate_object
 
-from .content import HOME, SITE_SETTINGS, Text, build_tree
+from .content import (
+    DEMO_CONTACT,
+    DEMO_PLEDGES,
+    HOME,
+    PLEDGE_TEXT,
+    SITE_SETTINGS,
+    SPEAKERS,
+    VENUES,
+    Text,
+    build_tree,
+)
 from .images import demo_image
 
 IMAGE_FIELDS = ("cover_image", "hero_image")
+# Spec fields that are not plain model fields: handled by ``build``.
+RELATION_FIELDS = ("tags", "entries", "speakers", "venue", "roles")
 
 
 class DemoLoader:
@@ -43,6 +55,7 @@ class DemoLoader:
             for spec in build_tree(self.today):
                 self.build(home, spec, admin)
             self.translate_all(Locale.objects.get(language_code="en"), admin)
+            self.fill_pledges(admin)
         return self.changes
 
     # --- pages -----------------------------------------------------------------
@@ -69,6 +82,25 @@ class DemoLoader:
         home.save_revision(user=admin).publish(user=admin)
         self.changed(f"home page {home.title}")
 
+    def fill_pledges(self, admin):
+        """The pledge text, and demo merchants through submit, confirm and approve."""
+        from pledges import services
+        from pledges.models import PledgeText
+        from pledges.texts import current_text_revision
+
+        if not PledgeText.objects.exists():
+            text = PledgeText(live=False, **PLEDGE_TEXT)
+            text.save()
+            text.save_revision(user=admin).publish(user=admin)
+            self.changed(f"pledge text {text.title}")
+        revision = current_text_revision()
+        for merchant in DEMO_PLEDGES:
+            if services.active_pledge_for_code(merchant["credit_code"]):
+                continue
+            pledge = services.submit_pledge({**merchant, **DEMO_CONTACT}, revision)
+            services.approve_pledge(services.confirm_pledge(pledge), admin)
+            self.changed(f"integrity pledge of {merchant['merchant_name']}")
+
     def fill_site_settings(self, site):
         site_settings = SiteSettings.for_site(site)
         if site_settings.office_name:
@@ -86,7 +118,7 @@ class DemoLoader:
         model = apps.get_model(spec.model)
         page = model.objects.child_of(parent).filter(slug=spec.slug).first()
         title = self.value(spec.title)
-        fields = {name: raw for name, raw in spec.fields.items() if name not in ("tags", "entries")}
+        fields = {name: raw for name, raw in spec.fields.items() if name not in RELATION_FIELDS}
         values = {
             name: self.value(raw, rich=isinstance(model._meta.get_field(name), RichTextField))
             for name, raw in fields.items()
@@ -104,6 +136,7 @@ class DemoLoader:
                 self.english[spec.image.zh] = spec.image.en
             if entries:
                 page.entries = [page.entries.model(**entry) for entry in entries]
+            self.add_event_relations(page, spec.fields)
             parent.add_child(instance=page)
             for tag in spec.fields.get("tags", []):
                 page.tags.add(tag)
@@ -112,6 +145,36 @@ class DemoLoader:
         self.built.append(page)
         for child in spec.children:
             self.build(page, child, admin)
+
+    # --- events: venues, speakers and volunteer roles --------------------------------
+
+    def add_event_relations(self, page, fields):
+        if "venue" in fields:
+            page.venue = self.snippet("core.Venue", VENUES[fields["venue"]])
+        if "speakers" in fields:
+            speaker_model = apps.get_model("lectures.Speaker")
+            page.speakers = [
+                page.speakers.model(speaker=self.snippet(speaker_model, SPEAKERS[key]))
+                for key in fields["speakers"]
+            ]
+        if "roles" in fields:
+            page.roles = [
+                page.roles.model(**{name: self.value(raw) for name, raw in role.items()})
+                for role in fields["roles"]
+            ]
+
+    def snippet(self, model, spec):
+        """A translatable snippet in the default language, found by its name or made."""
+        if isinstance(model, str):
+            model = apps.get_model(model)
+        values = {name: self.value(raw) for name, raw in spec.items()}
+        locale = Locale.get_default()
+        found = model.objects.filter(locale=locale, name=values["name"]).first()
+        if found:
+            return found
+        snippet = model.objects.create(locale=locale, **values)
+        self.changed(f"{model._meta.verbose_name} {snippet}")
+        return snippet
 
     def translate_all(self, locale, admin):
         for page in self.built:

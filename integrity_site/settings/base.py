@@ -38,13 +38,14 @@ INSTALLED_APPS = [
     "honours",
     "publicity",
     "search",
+    "pledges",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.search_promotions",
-    "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "django_tasks_db",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -199,6 +201,22 @@ LOGGING = {
         "opensearch": {"level": "WARNING"},
     },
 }
+
+# Background tasks: Wagtail's own small tasks (search index, references) stay immediate; long
+# work such as publicity feed imports goes to the database queue that `manage.py db_worker
+# --backend background` runs (`make run` starts it).
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+}
+
+# The subdistricts (街道) of the district, for the pledge form and register; another district
+# sets its own list, comma-separated.
+SUBDISTRICTS = env_list(
+    "SUBDISTRICTS",
+    "解放路街道,千佛山街道,趵突泉街道,泉城路街道,大明湖街道,东关街道,文东街道,建新街道,甸柳街道,"
+    "燕山街道,姚家街道,龙洞街道,智远街道,舜华路街道",
+)
 
 # How long personal data (registrations, signatories) is kept; site settings override it.
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "180"))
