@@ -17,15 +17,12 @@ Afterwards the database must hold exactly one submitted pledge per POST. Then th
 """
 
 import argparse
-import importlib.util
 import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 import urllib.parse
 from pathlib import Path
 
@@ -33,10 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "integrity_site.settings.test")
 
-# The server process and the helpers are the registration benchmark's; one implementation.
-_spec = importlib.util.spec_from_file_location("bench_registrations", ROOT / "bench" / "registrations.py")
-bench_registrations = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench_registrations)
+from http_load import free_port, post_forms, serve, server_cpu  # noqa: E402 - bench/ is on sys.path
 
 
 def credit_code(serial):
@@ -47,45 +41,13 @@ def credit_code(serial):
 
 
 def post_pledges(port, path, serials, clients):
-    import http.client
-
-    cookie, token = bench_registrations.csrf_for(port, path)
-    latencies, statuses, lock = [], [], threading.Lock()
-    queue = list(serials)
-
-    def worker():
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        while True:
-            with lock:
-                if not queue:
-                    break
-                n = queue.pop()
-            body = urllib.parse.urlencode({
-                "csrfmiddlewaretoken": token, "merchant_name": f"历下诚信商户{n}", "credit_code": credit_code(n),
-                "entity_kind": "individual_business", "industry": "catering", "subdistrict": "泉城路街道",
-                "address": f"泉城路{n}号", "contact_person": "张三华", "mobile": f"139{n % 100_000_000:08d}",
-                "email": f"merchant{n}@example.org", "signatory_name": "张三华", "consent_to_publication": "on",
-            })
-            headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie,
-                       "X-Real-IP": f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}",
-                       "Referer": f"http://127.0.0.1:{port}{path}"}
-            started = time.perf_counter()
-            connection.request("POST", path, body=body, headers=headers)
-            response = connection.getresponse()
-            response.read()
-            elapsed = time.perf_counter() - started
-            with lock:
-                latencies.append(elapsed)
-                statuses.append(response.status)
-        connection.close()
-
-    started = time.perf_counter()
-    workers = [threading.Thread(target=worker) for _ in range(clients)]
-    for thread in workers:
-        thread.start()
-    for thread in workers:
-        thread.join()
-    return time.perf_counter() - started, latencies, statuses
+    forms = {n: {
+        "merchant_name": f"历下诚信商户{n}", "credit_code": credit_code(n),
+        "entity_kind": "individual_business", "industry": "catering", "subdistrict": "泉城路街道",
+        "address": f"泉城路{n}号", "contact_person": "张三华", "mobile": f"139{n % 100_000_000:08d}",
+        "email": f"merchant{n}@example.org", "signatory_name": "张三华", "consent_to_publication": "on",
+    } for n in serials}
+    return post_forms(port, path, forms, clients)
 
 
 def build_site():
@@ -151,7 +113,7 @@ def main():
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.serve:
-        return bench_registrations.serve(arguments.serve, arguments.server_threads)
+        return serve(arguments.serve, arguments.server_threads)
 
     import django
     from django.conf import settings
@@ -179,7 +141,7 @@ def main():
             child_env["DATABASE_URL"] = f"sqlite:///{test_name}"
         connection.close()
 
-        port = bench_registrations.free_port()
+        port = free_port()
         server = subprocess.Popen(
             [sys.executable, __file__, "--serve", str(port), "--server-threads", str(arguments.server_threads)],
             cwd=ROOT, env=child_env, stdout=subprocess.PIPE, text=True,
@@ -189,9 +151,9 @@ def main():
             # Warm-up: imports, connections and templates of the server process.
             post_pledges(port, page.url, range(10_000_000, 10_000_020), arguments.clients)
             Pledge.objects.all().delete()
-            cpu_before = bench_registrations.server_cpu(server.pid)
+            cpu_before = server_cpu(server.pid)
             elapsed, latencies, statuses = post_pledges(port, page.url, range(arguments.pledges), arguments.clients)
-            cpu_seconds = bench_registrations.server_cpu(server.pid) - cpu_before
+            cpu_seconds = server_cpu(server.pid) - cpu_before
         finally:
             server.terminate()
             server.wait()

@@ -163,6 +163,9 @@ class PledgeViewSet(SnippetViewSet):
     list_display = ["merchant_name", "credit_code", "state", "industry", "subdistrict", "created_at"]
     filterset_class = PledgeFilterSet
     search_fields = ["merchant_name", "credit_code"]
+    # Editors search names and code fragments in the database (substring match, any
+    # state); the search index serves the public site search of the register.
+    search_backend_name = None
     list_export = ["number", "state", "merchant_name", "credit_code", "entity_kind", "industry", "subdistrict",
                    "address", "created_at", "confirmed_at", "approved_at", "valid_until", "closed_at",
                    "closing_reason"]

@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -81,3 +83,13 @@ def search_backend(db, settings):
     yield backend
     for index in engine_indexes.values():
         index.delete()
+
+
+@pytest.fixture
+def browser_page(monkeypatch):
+    """Headless Chromium on a phone-sized screen (see tests/browser.py)."""
+    from tests.browser import phone_page
+
+    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls stay synchronous.
+    monkeypatch.setitem(os.environ, "DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    yield from phone_page()

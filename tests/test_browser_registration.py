@@ -1,60 +1,13 @@
 """A resident on a phone registers for a lecture and cancels with the private
 link, in a real browser (Debian's Chromium, driven by Playwright)."""
 
-import os
-from pathlib import Path
-
 import pytest
 
 from integrity_site.core.registration.models import Registration, RegistrationStatus
 from tests import factories
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-PHONE = {"width": 390, "height": 844}
+from tests.browser import PHONE
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def chromium_missing():
-    return not Path(CHROMIUM).exists()
-
-
-@pytest.fixture
-def browser_page(monkeypatch):
-    if chromium_missing():
-        pytest.fail(f"This test needs Chromium at {CHROMIUM} (apt-get install chromium).", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls of the
-    # test itself are still synchronous.
-    monkeypatch.setitem(os.environ, "DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2,
-                                      locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        context.close()
-        browser.close()
-    end_live_server_sessions()
-
-
-def end_live_server_sessions():
-    """The live server's request threads leave their PostgreSQL sessions open (idle) after
-    the browser has gone, which would keep the test database from being dropped at the
-    end of the run. Only sessions on this test database are ended."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'idle'"
-        )
 
 
 def test_a_resident_registers_on_a_phone_and_cancels_with_the_private_link(live_server, browser_page):

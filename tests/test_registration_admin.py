@@ -63,13 +63,13 @@ def test_checking_in_by_code_marks_attendance_once(client, admin_user, lecture, 
     response = client.post(registrations_url(lecture), {"code": confirmed.code.lower()}, follow=True)
     confirmed.refresh_from_db()
     assert confirmed.attended_at is not None
-    assert "Checked in." in response.text
+    assert "签到成功。" in response.text  # "Checked in."
     again = client.post(registrations_url(lecture), {"code": confirmed.code}, follow=True)
-    assert "already checked in" in again.text
+    assert "该报名已签到。" in again.text  # "This registration was already checked in."
     unknown = client.post(registrations_url(lecture), {"code": "ZZZZZZZZ"}, follow=True)
-    assert "No registration with this code" in unknown.text
+    assert "本活动没有该报名码对应的报名。" in unknown.text  # "No registration with this code …"
     not_confirmed = client.post(registrations_url(lecture), {"code": waiting.code}, follow=True)
-    assert "not confirmed" in not_confirmed.text
+    assert "该报名未确认" in not_confirmed.text  # "This registration is not confirmed …"
     waiting.refresh_from_db()
     assert waiting.attended_at is None
 
