@@ -25,13 +25,13 @@ def phone_page():
         yield page
         context.close()
         browser.close()
-    end_live_server_sessions()
 
 
 def end_live_server_sessions():
     """The live server's request threads leave their PostgreSQL sessions open (idle) after
     the browser has gone, which would keep the test database from being dropped at the
-    end of the run. Only sessions on this test database are ended."""
+    end of the run. Only sessions on this test database are ended, once, when the test
+    session ends (the live server lives as long as the session)."""
     from django.db import connection
 
     if connection.vendor != "postgresql":

@@ -85,8 +85,17 @@ def search_backend(db, settings):
         index.delete()
 
 
+@pytest.fixture(scope="session")
+def live_server_sessions_ended_at_exit(django_db_setup, django_db_blocker):
+    yield
+    from tests.browser import end_live_server_sessions
+
+    with django_db_blocker.unblock():
+        end_live_server_sessions()
+
+
 @pytest.fixture
-def browser_page(monkeypatch):
+def browser_page(monkeypatch, live_server_sessions_ended_at_exit):
     """Headless Chromium on a phone-sized screen (see tests/browser.py)."""
     from tests.browser import phone_page
 
