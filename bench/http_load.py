@@ -2,10 +2,14 @@
 wsgiref server with a fixed pool of worker threads) and a load generator of
 concurrent form POSTs."""
 
+import contextlib
 import http.client
 import os
 import re
 import socket
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -116,3 +120,52 @@ def server_cpu(pid):
     """User + system CPU seconds of the server process so far (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+# --- the benchmark's own database and server ----------------------------------------------
+
+
+@contextlib.contextmanager
+def throwaway_database(prefix):
+    """Set Django up on a fresh test database (``test_<name>`` on PostgreSQL, a file under
+    a temporary folder on SQLite), dropped afterwards; yields its name."""
+    import django
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        database.setdefault("TEST", {})["NAME"] = str(Path(tempfile.mkdtemp(prefix=prefix)) / "bench.sqlite3")
+    django.setup()
+    from django.db import connection
+
+    test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        yield test_name
+    finally:
+        connection.creation.destroy_test_db(test_name, verbosity=0)
+
+
+@contextlib.contextmanager
+def server_process(script, threads, test_name):
+    """``script --serve PORT`` in a child process on the same throwaway database, with
+    persistent connections; yields (port, pid) once it is ready, stops it afterwards."""
+    from django.db import connection
+
+    env = dict(os.environ, DATABASE_CONN_MAX_AGE=os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
+    if connection.vendor == "postgresql":
+        parsed = urllib.parse.urlsplit(os.environ.get("DATABASE_URL", ""))
+        env["DATABASE_URL"] = urllib.parse.urlunsplit(parsed._replace(path="/" + test_name))
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{test_name}"
+    connection.close()
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, script, "--serve", str(port), "--server-threads", str(threads)],
+        cwd=Path(script).resolve().parent.parent, env=env, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert server.stdout.readline().strip() == "ready", "the benchmark server did not start"
+        yield port, server.pid
+    finally:
+        server.terminate()
+        server.wait()

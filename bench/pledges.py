@@ -20,17 +20,14 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
-import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "integrity_site.settings.test")
 
-from http_load import free_port, post_forms, serve, server_cpu  # noqa: E402 - bench/ is on sys.path
+from http_load import post_forms, serve, server_cpu, server_process, throwaway_database  # noqa: E402 - bench/ is on sys.path
 
 
 def credit_code(serial):
@@ -115,73 +112,48 @@ def main():
     if arguments.serve:
         return serve(arguments.serve, arguments.server_threads)
 
-    import django
-    from django.conf import settings
+    with throwaway_database("bench-pledges-") as test_name:
+        measure(arguments, test_name)
 
-    temp_dir = tempfile.mkdtemp(prefix="bench-pledges-")
-    database = settings.DATABASES["default"]
-    if database["ENGINE"].endswith("sqlite3"):
-        database.setdefault("TEST", {})["NAME"] = str(Path(temp_dir) / "bench.sqlite3")
-    django.setup()
+
+def measure(arguments, test_name):
     from django.db import connection
 
     from pledges.models import Pledge, PledgeState
 
-    test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
-        site, page = build_site()
-        site.hostname, site.port = "127.0.0.1", 80
-        site.save()
-        url = os.environ.get("DATABASE_URL", "")
-        child_env = dict(os.environ, DATABASE_CONN_MAX_AGE=os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
-        if connection.vendor == "postgresql":
-            parsed = urllib.parse.urlsplit(url)
-            child_env["DATABASE_URL"] = urllib.parse.urlunsplit(parsed._replace(path="/" + test_name))
-        else:
-            child_env["DATABASE_URL"] = f"sqlite:///{test_name}"
-        connection.close()
+    site, page = build_site()
+    site.hostname, site.port = "127.0.0.1", 80
+    site.save()
+    with server_process(__file__, arguments.server_threads, test_name) as (port, server_pid):
+        # Warm-up: imports, connections and templates of the server process.
+        post_pledges(port, page.url, range(10_000_000, 10_000_020), arguments.clients)
+        Pledge.objects.all().delete()
+        cpu_before = server_cpu(server_pid)
+        elapsed, latencies, statuses = post_pledges(port, page.url, range(arguments.pledges), arguments.clients)
+        cpu_seconds = server_cpu(server_pid) - cpu_before
 
-        port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, __file__, "--serve", str(port), "--server-threads", str(arguments.server_threads)],
-            cwd=ROOT, env=child_env, stdout=subprocess.PIPE, text=True,
-        )
-        try:
-            assert server.stdout.readline().strip() == "ready"
-            # Warm-up: imports, connections and templates of the server process.
-            post_pledges(port, page.url, range(10_000_000, 10_000_020), arguments.clients)
-            Pledge.objects.all().delete()
-            cpu_before = server_cpu(server.pid)
-            elapsed, latencies, statuses = post_pledges(port, page.url, range(arguments.pledges), arguments.clients)
-            cpu_seconds = server_cpu(server.pid) - cpu_before
-        finally:
-            server.terminate()
-            server.wait()
+    submitted = Pledge.objects.filter(state=PledgeState.SUBMITTED).count()
+    result = {
+        "measure": "pledges_accepted_per_second", "database": connection.vendor,
+        "pledges": arguments.pledges, "clients": arguments.clients, "server_threads": arguments.server_threads,
+        "seconds": round(elapsed, 3), "per_second": round(arguments.pledges / elapsed, 1),
+        "server_cpu_seconds": round(cpu_seconds, 2),
+        "per_server_cpu_second": round(arguments.pledges / cpu_seconds, 1) if cpu_seconds else None,
+        "latency_ms_p50": round(statistics.median(latencies) * 1000, 1),
+        "latency_ms_p95": round(statistics.quantiles(latencies, n=20)[-1] * 1000, 1),
+        "statuses": {str(code): statuses.count(code) for code in sorted(set(statuses))},
+        "submitted": submitted, "no_lost_pledge": submitted == arguments.pledges,
+    }
+    print(json.dumps(result, ensure_ascii=False), flush=True)
 
-        submitted = Pledge.objects.filter(state=PledgeState.SUBMITTED).count()
-        result = {
-            "measure": "pledges_accepted_per_second", "database": connection.vendor,
-            "pledges": arguments.pledges, "clients": arguments.clients, "server_threads": arguments.server_threads,
-            "seconds": round(elapsed, 3), "per_second": round(arguments.pledges / elapsed, 1),
-            "server_cpu_seconds": round(cpu_seconds, 2),
-            "per_server_cpu_second": round(arguments.pledges / cpu_seconds, 1) if cpu_seconds else None,
-            "latency_ms_p50": round(statistics.median(latencies) * 1000, 1),
-            "latency_ms_p95": round(statistics.quantiles(latencies, n=20)[-1] * 1000, 1),
-            "statuses": {str(code): statuses.count(code) for code in sorted(set(statuses))},
-            "submitted": submitted, "no_lost_pledge": submitted == arguments.pledges,
-        }
-        print(json.dumps(result, ensure_ascii=False), flush=True)
-
-        queries = register_queries(page, [10, 10_000])
-        constant = queries[10] == queries[10_000]
-        print(json.dumps({"measure": "register_queries", "approved_pledges": queries, "constant": constant}),
-              flush=True)
-        print(f"summary: {result['per_second']} pledges accepted/s on {connection.vendor} "
-              f"(p95 {result['latency_ms_p95']} ms, {result['server_cpu_seconds']} s server CPU); register "
-              f"queries at 10 / 10,000 pledges: {queries[10]} / {queries[10_000]} "
-              f"({'constant' if constant else 'GROWS'})")
-    finally:
-        connection.creation.destroy_test_db(test_name, verbosity=0)
+    queries = register_queries(page, [10, 10_000])
+    constant = queries[10] == queries[10_000]
+    print(json.dumps({"measure": "register_queries", "approved_pledges": queries, "constant": constant}),
+          flush=True)
+    print(f"summary: {result['per_second']} pledges accepted/s on {connection.vendor} "
+          f"(p95 {result['latency_ms_p95']} ms, {result['server_cpu_seconds']} s server CPU); register "
+          f"queries at 10 / 10,000 pledges: {queries[10]} / {queries[10_000]} "
+          f"({'constant' if constant else 'GROWS'})")
 
 
 if __name__ == "__main__":

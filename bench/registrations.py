@@ -20,17 +20,14 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
-import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "integrity_site.settings.test")
 
-from http_load import free_port, post_forms, serve, server_cpu  # noqa: E402 - bench/ is on sys.path
+from http_load import post_forms, serve, server_cpu, server_process, throwaway_database  # noqa: E402 - bench/ is on sys.path
 
 # --- the server process --------------------------------------------------------------
 
@@ -113,80 +110,55 @@ def main():
     if arguments.serve:
         return serve(arguments.serve, arguments.server_threads)
 
-    import django
-    from django.conf import settings
+    with throwaway_database("bench-registrations-") as test_name:
+        measure(arguments, test_name)
 
-    temp_dir = tempfile.mkdtemp(prefix="bench-registrations-")
-    database = settings.DATABASES["default"]
-    if database["ENGINE"].endswith("sqlite3"):
-        database.setdefault("TEST", {})["NAME"] = str(Path(temp_dir) / "bench.sqlite3")
-    django.setup()
+
+def measure(arguments, test_name):
     from django.db import connection
 
     from integrity_site.core.registration.models import Registration, RegistrationStatus, SeatPool
 
-    test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
-        site, lectures, lecture = build_site(arguments.capacity)
-        site.hostname, site.port = "127.0.0.1", 80
-        site.save()
-        url = os.environ.get("DATABASE_URL", "")
-        child_env = dict(os.environ, DATABASE_CONN_MAX_AGE=os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
-        if connection.vendor == "postgresql":
-            parsed = urllib.parse.urlsplit(url)
-            child_env["DATABASE_URL"] = urllib.parse.urlunsplit(parsed._replace(path="/" + test_name))
-        else:
-            child_env["DATABASE_URL"] = f"sqlite:///{test_name}"
-        connection.close()
-
-        port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, __file__, "--serve", str(port), "--server-threads", str(arguments.server_threads)],
-            cwd=ROOT, env=child_env, stdout=subprocess.PIPE, text=True,
+    site, lectures, lecture = build_site(arguments.capacity)
+    site.hostname, site.port = "127.0.0.1", 80
+    site.save()
+    with server_process(__file__, arguments.server_threads, test_name) as (port, server_pid):
+        path = lecture.url
+        # Warm-up: imports, connections and templates of the server process.
+        post_registrations(port, path, range(10_000_000, 10_000_020), arguments.clients)
+        Registration.objects.all().delete()
+        SeatPool.objects.update(seats_taken=0)
+        cpu_before = server_cpu(server_pid)
+        elapsed, latencies, statuses = post_registrations(
+            port, path, range(arguments.registrations), arguments.clients
         )
-        try:
-            assert server.stdout.readline().strip() == "ready"
-            path = lecture.url
-            # Warm-up: imports, connections and templates of the server process.
-            post_registrations(port, path, range(10_000_000, 10_000_020), arguments.clients)
-            Registration.objects.all().delete()
-            SeatPool.objects.update(seats_taken=0)
-            cpu_before = server_cpu(server.pid)
-            elapsed, latencies, statuses = post_registrations(
-                port, path, range(arguments.registrations), arguments.clients
-            )
-            cpu_seconds = server_cpu(server.pid) - cpu_before
-        finally:
-            server.terminate()
-            server.wait()
+        cpu_seconds = server_cpu(server_pid) - cpu_before
 
-        confirmed = Registration.objects.filter(status=RegistrationStatus.CONFIRMED).count()
-        waiting = Registration.objects.filter(status=RegistrationStatus.WAITING).count()
-        seats = SeatPool.objects.get(event=lecture).seats_taken
-        result = {
-            "measure": "registrations_per_second", "database": connection.vendor,
-            "registrations": arguments.registrations, "capacity": arguments.capacity,
-            "clients": arguments.clients, "server_threads": arguments.server_threads,
-            "seconds": round(elapsed, 3), "per_second": round(arguments.registrations / elapsed, 1),
-            "server_cpu_seconds": round(cpu_seconds, 2),
-            "latency_ms_p50": round(statistics.median(latencies) * 1000, 1),
-            "latency_ms_p95": round(statistics.quantiles(latencies, n=20)[-1] * 1000, 1),
-            "statuses": {str(code): statuses.count(code) for code in sorted(set(statuses))},
-            "confirmed": confirmed, "waiting": waiting, "seats_taken": seats,
-            "no_overbooking": confirmed == seats == min(arguments.capacity, arguments.registrations),
-            "no_lost_registration": confirmed + waiting == arguments.registrations,
-        }
-        print(json.dumps(result, ensure_ascii=False), flush=True)
+    confirmed = Registration.objects.filter(status=RegistrationStatus.CONFIRMED).count()
+    waiting = Registration.objects.filter(status=RegistrationStatus.WAITING).count()
+    seats = SeatPool.objects.get(event=lecture).seats_taken
+    result = {
+        "measure": "registrations_per_second", "database": connection.vendor,
+        "registrations": arguments.registrations, "capacity": arguments.capacity,
+        "clients": arguments.clients, "server_threads": arguments.server_threads,
+        "seconds": round(elapsed, 3), "per_second": round(arguments.registrations / elapsed, 1),
+        "server_cpu_seconds": round(cpu_seconds, 2),
+        "latency_ms_p50": round(statistics.median(latencies) * 1000, 1),
+        "latency_ms_p95": round(statistics.quantiles(latencies, n=20)[-1] * 1000, 1),
+        "statuses": {str(code): statuses.count(code) for code in sorted(set(statuses))},
+        "confirmed": confirmed, "waiting": waiting, "seats_taken": seats,
+        "no_overbooking": confirmed == seats == min(arguments.capacity, arguments.registrations),
+        "no_lost_registration": confirmed + waiting == arguments.registrations,
+    }
+    print(json.dumps(result, ensure_ascii=False), flush=True)
 
-        queries = index_queries(lectures, [5, 20, 200])
-        print(json.dumps({"measure": "index_page_queries", "events_in_section": queries, "per_page": 20,
-                          "constant": len(set(queries.values())) == 1}), flush=True)
-        print(f"summary: {result['per_second']} registrations/s on {connection.vendor} "
-              f"(p95 {result['latency_ms_p95']} ms, overbooking: {'none' if result['no_overbooking'] else 'YES'}); "
-              f"index page of 20 events: {queries[20]} queries "
-              f"({'constant' if len(set(queries.values())) == 1 else 'GROWS'}: {queries})")
-    finally:
-        connection.creation.destroy_test_db(test_name, verbosity=0)
+    queries = index_queries(lectures, [5, 20, 200])
+    print(json.dumps({"measure": "index_page_queries", "events_in_section": queries, "per_page": 20,
+                      "constant": len(set(queries.values())) == 1}), flush=True)
+    print(f"summary: {result['per_second']} registrations/s on {connection.vendor} "
+          f"(p95 {result['latency_ms_p95']} ms, overbooking: {'none' if result['no_overbooking'] else 'YES'}); "
+          f"index page of 20 events: {queries[20]} queries "
+          f"({'constant' if len(set(queries.values())) == 1 else 'GROWS'}: {queries})")
 
 
 if __name__ == "__main__":
