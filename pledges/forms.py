@@ -15,8 +15,12 @@ URL_PATTERN = re.compile(r"(https?://|www\.|\b[\w-]+\.(com|cn|net|org|top|xyz|in
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
-def subdistrict_choices():
-    return [("", "---------")] + [(name, name) for name in settings.SUBDISTRICTS]
+def subdistrict_choices(empty_label="---------"):
+    return [("", empty_label)] + [(name, name) for name in settings.SUBDISTRICTS]
+
+
+def subdistrict_filter_choices():
+    return subdistrict_choices(_("All subdistricts"))
 
 
 def validate_plain_name(value):
@@ -143,6 +147,6 @@ class RevokeForm(forms.Form):
 
 class RegisterFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or credit code"), required=False, max_length=120)
-    subdistrict = forms.ChoiceField(label=_("Subdistrict"), required=False, choices=subdistrict_choices)
+    subdistrict = forms.ChoiceField(label=_("Subdistrict"), required=False, choices=subdistrict_filter_choices)
     industry = forms.ChoiceField(label=_("Industry"), required=False,
                                  choices=[("", _("All industries")), *Industry.choices])
