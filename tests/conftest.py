@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from wagtail.models import Locale, Page, Site
 
@@ -21,6 +22,23 @@ def pytest_runtest_setup(item):
             "Run `make test` (it starts one) or set ELASTICSEARCH_URL.",
             pytrace=False,
         )
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Rate-limit counters live in the cache: each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def pledge_page(home_page):
+    """The pledge page with a published pledge text to sign."""
+    from tests import factories
+
+    factories.publish_pledge_text()
+    return factories.PledgePageFactory(parent=home_page)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import re
 
 import pytest
 from django.core import mail, signing
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -18,19 +17,6 @@ from pledges.models import Pledge, PledgeState
 from tests import factories
 
 VALID_CODE = "914403001922038216"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def pledge_page(home_page):
-    factories.publish_pledge_text()
-    return factories.PledgePageFactory(parent=home_page)
 
 
 def log_entries(pledge):

@@ -17,12 +17,6 @@ from tests import factories
 PERSONAL = ("张三华", "13812341234", "李四明", "@example.org")
 
 
-@pytest.fixture
-def pledge_page(home_page):
-    factories.publish_pledge_text()
-    return factories.PledgePageFactory(parent=home_page)
-
-
 def assert_no_personal_data(content):
     for value in PERSONAL:
         assert value not in content

@@ -3,26 +3,12 @@ with a clear message while what was typed stays in the form."""
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.utils.html import escape
 
 from pledges.models import Pledge, PledgeState
 from tests import factories
 
 VALID_CODE = "91350100M000100Y43"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def pledge_page(home_page):
-    factories.publish_pledge_text()
-    return factories.PledgePageFactory(parent=home_page)
 
 
 def signing_data(**overrides):
