@@ -30,7 +30,12 @@ def public_records(today=None):
 
 
 def search_terms(query):
-    """A credit code is looked up exactly; anything else is part of a name."""
+    """A credit code is looked up exactly; anything else is part of a name.
+
+    The name lookup is ``contains`` (``subject_name LIKE '%…%'``), which on PostgreSQL the trigram
+    index publicity_record_name_trgm serves for terms of three or more characters (migration 0004);
+    ``icontains`` would compile to ``UPPER(subject_name) LIKE …``, which that index cannot serve.
+    """
     query = (query or "").strip()
     code = normalize_credit_code(query)
     if is_valid_credit_code(code):
@@ -155,16 +160,10 @@ def credit_profile(credit_code, today=None):
 def records_per_month(months=12, today=None):
     """{kind: [(first day of month, count), …]} for the last ``months`` months, oldest first."""
     today = today or timezone.localdate()
-    month_index = today.year * 12 + today.month - 1
-    month_starts = [
-        datetime.date(index // 12, index % 12 + 1, 1) for index in range(month_index - months + 1, month_index + 1)
-    ]
-    first = month_starts[0]
+    month_starts = _month_starts(months, today)
     counts = {
         (row["kind"], _as_date(row["month"])): row["count"]
-        for row in PublicityRecord.objects.filter(decision_date__gte=first, decision_date__lte=today)
-        .annotate(month=TruncMonth("decision_date")).values("kind", "month").annotate(count=Count("pk"))
-        .order_by()
+        for row in _per_month(PublicityRecord.objects.all(), "kind", month_starts[0], today)
     }
     return {
         kind: [(start, counts.get((kind, start), 0)) for start in month_starts]
@@ -172,20 +171,61 @@ def records_per_month(months=12, today=None):
     }
 
 
+def _month_starts(months, today):
+    """The first days of the last ``months`` months up to ``today``, oldest first."""
+    month_index = today.year * 12 + today.month - 1
+    return [
+        datetime.date(index // 12, index % 12 + 1, 1) for index in range(month_index - months + 1, month_index + 1)
+    ]
+
+
+def _per_month(records, field, first, today):
+    """One aggregate query: rows of ``field``, month and count of the records decided from ``first`` to ``today``."""
+    return (
+        records.filter(decision_date__gte=first, decision_date__lte=today)
+        .annotate(month=TruncMonth("decision_date")).values(field, "month").annotate(count=Count("pk"))
+        .order_by()
+    )
+
+
 def _as_date(value):
     return value.date() if isinstance(value, datetime.datetime) else value
 
 
-def records_per_authority(limit=10):
-    """[(authority, licences, penalties), …], the busiest authorities first."""
-    rows = (
-        PublicityRecord.objects.filter(kind__in=[RecordKind.LICENCE, RecordKind.PENALTY])
-        .values("authority")
-        .annotate(
-            licences=Count("pk", filter=Q(kind=RecordKind.LICENCE)),
-            penalties=Count("pk", filter=Q(kind=RecordKind.PENALTY)),
-            total=Count("pk"),
-        )
-        .order_by("-total", "authority")[:limit]
-    )
-    return [(row["authority"], row["licences"], row["penalties"]) for row in rows]
+@dataclasses.dataclass
+class AuthorityMonths:
+    """An authority's licences and penalties per month: [(first day of month, count), …], oldest first.
+
+    The row of the authorities folded together has no ``authority`` and says in ``folded`` how
+    many authorities it holds.
+    """
+
+    authority: str
+    months: list
+    folded: int = 0
+
+
+def records_per_authority_per_month(top=6, months=12, today=None):
+    """[AuthorityMonths, …] for the last ``months`` months: the ``top`` authorities with the most
+    licences and penalties in those months, busiest first (then by name), and the rest folded into
+    one last row — unless the rest is a single authority, which is then shown by its name.
+    Authorities without records in those months are left out. One query, however many authorities.
+    """
+    today = today or timezone.localdate()
+    month_starts = _month_starts(months, today)
+    records = PublicityRecord.objects.filter(kind__in=[RecordKind.LICENCE, RecordKind.PENALTY])
+    counts = {}
+    for row in _per_month(records, "authority", month_starts[0], today):
+        counts.setdefault(row["authority"], {})[_as_date(row["month"])] = row["count"]
+    ranked = sorted(counts, key=lambda authority: (-sum(counts[authority].values()), authority))
+    shown, rest = (ranked[:top], ranked[top:]) if len(ranked) > top + 1 else (ranked, [])
+    rows = [
+        AuthorityMonths(authority, [(start, counts[authority].get(start, 0)) for start in month_starts])
+        for authority in shown
+    ]
+    if rest:
+        rows.append(AuthorityMonths(
+            "", [(start, sum(counts[authority].get(start, 0) for authority in rest)) for start in month_starts],
+            folded=len(rest),
+        ))
+    return rows

@@ -1,10 +1,7 @@
 """The public views of the PublicityPage: query, statistics and a merchant's credit profile."""
 
 from django.http import Http404
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
 
 from integrity_site.core.pagination import paginate
 from publicity import charts, queries
@@ -34,66 +31,16 @@ def query(request, page):
     })
 
 
-def month_label(month):
-    return date_format(month, "YEAR_MONTH_FORMAT")
-
-
-# Whole sentences per kind, so that each translates naturally.
-MONTH_CHART_TITLES = {
-    RecordKind.LICENCE: _lazy("Licences per month"),
-    RecordKind.PENALTY: _lazy("Penalties per month"),
-    RecordKind.DISHONEST: _lazy("Dishonest judgment debtors per month"),
-}
-
-
-def month_summary(kind, total, months, busiest, busiest_month):
-    values = {"total": total, "months": months, "count": busiest, "month": month_label(busiest_month)}
-    if kind == RecordKind.LICENCE:
-        return ngettext(
-            "%(total)d licence in the last %(months)d months; the most, %(count)d, in %(month)s.",
-            "%(total)d licences in the last %(months)d months; the most, %(count)d, in %(month)s.", total,
-        ) % values
-    if kind == RecordKind.PENALTY:
-        return ngettext(
-            "%(total)d penalty in the last %(months)d months; the most, %(count)d, in %(month)s.",
-            "%(total)d penalties in the last %(months)d months; the most, %(count)d, in %(month)s.", total,
-        ) % values
-    return ngettext(
-        "%(total)d dishonest judgment debtor listed in the last %(months)d months; the most, %(count)d, in %(month)s.",
-        "%(total)d dishonest judgment debtors listed in the last %(months)d months; the most, %(count)d, in %(month)s.",
-        total,
-    ) % values
-
-
-def month_chart(kind, months):
-    total = sum(count for _month, count in months)
-    busiest_month, busiest = max(months, key=lambda item: (item[1], item[0]))
-    if total:
-        summary = month_summary(kind, total, len(months), busiest, busiest_month)
-    else:
-        summary = _("None in the last %(months)d months.") % {"months": len(months)}
-    return charts.bar_chart(
-        MONTH_CHART_TITLES[kind], summary, [(month_label(month), count) for month, count in months]
-    )
-
-
-def authority_chart(rows):
-    items = [(authority, licences + penalties) for authority, licences, penalties in rows]
-    if rows:
-        authority, licences, penalties = rows[0]
-        summary = _(
-            "%(authority)s reported the most: %(licences)d licences and %(penalties)d penalties."
-        ) % {"authority": authority, "licences": licences, "penalties": penalties}
-    else:
-        summary = _("No licences or penalties have been reported yet.")
-    return charts.bar_chart(_("Licences and penalties per authority"), summary, items)
+STATISTICS_MONTHS = 12
+TOP_AUTHORITIES = 6
 
 
 def statistics(request, page):
-    per_month = queries.records_per_month()
-    month_charts = [month_chart(kind, per_month[kind]) for kind in RecordKind.values]
+    per_kind = queries.records_per_month(STATISTICS_MONTHS)
+    per_authority = queries.records_per_authority_per_month(TOP_AUTHORITIES, STATISTICS_MONTHS)
     return page.render(request, template="publicity/statistics.html", context_overrides={
-        "charts": month_charts + [authority_chart(queries.records_per_authority())],
+        "months": STATISTICS_MONTHS,
+        "sections": charts.statistics_sections(per_kind, per_authority, STATISTICS_MONTHS, TOP_AUTHORITIES),
     })
 
 
