@@ -157,3 +157,47 @@ def test_a_code_lookup_is_answered_from_the_credit_code_index():
     plan = search(CODE).explain()
 
     assert "publicity_record_code" in plan
+
+
+def test_a_name_search_finds_every_name_holding_the_term():
+    from publicity.queries import search
+
+    make_record(document_number="罚-1", subject_name="济南泉城路伟明餐饮管理有限公司")
+    make_record(document_number="罚-2", subject_name="济南燕山丽华商贸有限公司")
+    make_record(document_number="罚-3", subject_name="济南ABC信息科技有限公司")
+    make_record(document_number="罚-4", subject_name="历下区甸柳xyz茶社")
+    make_record(document_number="罚-5", subject_name="王伟", subject_category="natural_person", credit_code="")
+    make_record(document_number="罚-6", subject_name="王伟华", subject_category="natural_person", credit_code="")
+    make_record(document_number="罚-7", subject_name="历下区燕山王伟眼镜店", subject_category="individual_business")
+
+    def found(term):
+        return {record.document_number for record in search(term)}
+
+    assert found("伟明餐饮") == {"罚-1"}  # the middle of a business name
+    assert found("有限公司") == {"罚-1", "罚-2", "罚-3"}
+    assert found("王伟") == {"罚-5", "罚-6", "罚-7"}  # two characters: wherever they stand
+    assert found("王伟华") == {"罚-6"}
+    assert found("ABC信息") == {"罚-3"} and found("xyz茶社") == {"罚-4"}  # Latin letters of either case
+    # The name search is LIKE: PostgreSQL's is case-sensitive, SQLite's ignores the case of Latin letters.
+    expected = {"罚-3", "罚-4"} if connection.vendor == "sqlite" else set()
+    assert found("abc") | found("XYZ") == expected
+    assert found("伟明 餐饮") == set()
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_name_search_of_three_or_more_characters_uses_the_trigram_index():
+    from publicity.queries import search
+
+    make_record(document_number="罚-1", subject_name="济南泉城路伟明餐饮管理有限公司")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'publicity_record_name_trgm'")
+        (definition,) = cursor.fetchone()
+        # Under LC_CTYPE=C pg_trgm finds no trigram in Chinese text and the index would be useless.
+        cursor.execute("SELECT show_trgm('济南市历下区'), current_setting('lc_ctype')")
+        trigrams, ctype = cursor.fetchone()
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table would be scanned; ask whether the index serves
+
+    assert "gin" in definition and "gin_trgm_ops" in definition and "(subject_name " in definition
+    assert trigrams, f"pg_trgm extracts no trigrams from Chinese text with LC_CTYPE {ctype}"
+    assert "publicity_record_name_trgm" in search("伟明餐饮").explain()
+    assert "publicity_record_name_trgm" in search("伟明餐").explain()
