@@ -1,24 +1,39 @@
 """Admin screens: upload a feed file (imported in the background), follow its progress, browse the
-history of import runs and download their rejected-rows reports."""
+history of import runs and download their rejected-rows reports; list the cross-check hits and
+acknowledge them."""
 
+import dataclasses
+import datetime
 import uuid
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import F, Q
 from django.http import FileResponse, Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from integrity_site.core.pagination import paginate
+from publicity import cross_check
 from publicity.importer import report_directory
-from publicity.models import ImportRun
+from publicity.models import CrossCheckHit, ImportRun
 from publicity.tasks import import_uploaded_feed
 
 IMPORT_PERMISSION = "publicity.import_publicity_feed"
+VIEW_HITS_PERMISSION = "publicity.view_crosscheckhit"
+ACKNOWLEDGE_PERMISSION = "publicity.change_crosscheckhit"
+HITS_PER_PAGE = 50
 ALLOWED_EXTENSIONS = (".csv", ".txt", ".xlsx", ".json", ".jsonl", ".ndjson")
 
 
@@ -45,8 +60,12 @@ class ImportPermissionMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
+def upload_directory():
+    return report_directory() / "uploads"
+
+
 def store_upload(upload):
-    folder = report_directory() / "uploads"
+    folder = upload_directory()
     folder.mkdir(parents=True, exist_ok=True)
     token = uuid.uuid4().hex
     safe_name = Path(upload.name).name.replace("/", "_")
@@ -55,6 +74,77 @@ def store_upload(upload):
         for chunk in upload.chunks():
             file.write(chunk)
     return path, report_directory() / f"{token}-{Path(safe_name).stem}-rejected.csv"
+
+
+# --- retention of uploaded files ---------------------------------------------------------
+
+
+def upload_retention_days():
+    return settings.PUBLICITY_UPLOAD_RETENTION_DAYS
+
+
+@dataclasses.dataclass
+class UploadPurge:
+    """What `purge_publicity_uploads` did (or, in a dry run, would do)."""
+
+    runs: int = 0
+    uploads_deleted: int = 0
+    reports_deleted: int = 0
+    kept_outside: int = 0
+
+
+def runs_past_retention(days, now=None):
+    """Finished or failed import runs that ended more than ``days`` ago and still have their files."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    return ImportRun.objects.filter(
+        Q(finished_at__lt=cutoff) | Q(finished_at__isnull=True, created_at__lt=cutoff),
+        status__in=[ImportRun.Status.FINISHED, ImportRun.Status.FAILED], files_removed_at__isnull=True,
+    )
+
+
+def site_file(path, folder):
+    """``path`` as a file the site itself wrote into ``folder``, or None.
+
+    Command-line imports record the operator's own feed file (and any ``--report`` they chose),
+    which are never the site's to delete; links and ".." are resolved before comparing.
+    """
+    if not path:
+        return None
+    try:
+        resolved = Path(path).resolve()
+        inside = resolved.is_relative_to(Path(folder).resolve())
+    except (OSError, RuntimeError):
+        return None
+    return resolved if inside else None
+
+
+def purge_old_uploads(days, dry_run=False, now=None):
+    """Delete the uploaded feed files and rejected-rows reports of runs past the retention period,
+    and mark the runs, so that their history no longer offers the files. Returns an UploadPurge."""
+    now = now or timezone.now()
+    result = UploadPurge()
+    folders = {"stored_path": upload_directory(), "report_path": report_directory()}
+    for run in runs_past_retention(days, now).only("pk", *folders).order_by("pk").iterator():
+        result.runs += 1
+        for field, folder in folders.items():
+            path = getattr(run, field)
+            file = site_file(path, folder)
+            if file is None:
+                result.kept_outside += bool(path)
+                continue
+            if file.is_file():
+                if not dry_run:
+                    file.unlink(missing_ok=True)
+                if field == "stored_path":
+                    result.uploads_deleted += 1
+                else:
+                    result.reports_deleted += 1
+        if not dry_run:
+            ImportRun.objects.filter(pk=run.pk).update(files_removed_at=now)
+    return result
+
+
+# --- uploads and history ----------------------------------------------------------------
 
 
 class ImportIndexView(ImportPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -112,7 +202,72 @@ def download_report(request, pk):
         raise PermissionDenied
     run = get_object_or_404(ImportRun, pk=pk)
     path = Path(run.report_path)
-    if not run.report_path or not path.is_file():
+    if not run.report_path or run.files_removed_at or not path.is_file():
         raise Http404
     return FileResponse(open(path, "rb"), as_attachment=True, filename=f"{Path(run.file_name).stem}-rejected.csv",
                         content_type="text/csv; charset=utf-8")
+
+
+# --- cross-check hits -------------------------------------------------------------------
+
+
+class AcknowledgeHitForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=cross_check.ACKNOWLEDGEMENT_NOTE_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"placeholder": _("Note (optional)")}),
+    )
+
+
+def can_view_hits(user):
+    return user.has_perm(VIEW_HITS_PERMISSION) or user.has_perm(ACKNOWLEDGE_PERMISSION)
+
+
+def acknowledge_controls(request):
+    """What a listing of hits needs to offer the acknowledge button, to the editors who may use it."""
+    if not request.user.has_perm(ACKNOWLEDGE_PERMISSION):
+        return {"can_acknowledge": False}
+    return {"can_acknowledge": True, "csrf_token": get_token(request), "next_url": request.get_full_path(),
+            "acknowledge_form": AcknowledgeHitForm()}
+
+
+class CrossCheckHitIndexView(WagtailAdminTemplateMixin, TemplateView):
+    """Every current hit, open ones first; acknowledged ones with who, when and the note."""
+
+    page_title = _("Cross-check hits")
+    header_icon = "warning"
+    template_name = "publicity/admin/cross_check_hits.html"
+    breadcrumbs_items = WagtailAdminTemplateMixin.breadcrumbs_items + [{"url": "", "label": _("Cross-check hits")}]
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_view_hits(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        hits = CrossCheckHit.objects.select_related("record", "acknowledged_by").order_by(
+            F("acknowledged_at").desc(nulls_first=True), "-found_at", "pk"
+        )
+        context["hits"] = paginate(self.request, hits, HITS_PER_PAGE)
+        context["open_count"] = cross_check.open_hits().count()
+        context.update(acknowledge_controls(self.request))
+        return context
+
+
+@require_POST
+def acknowledge_hit(request, pk):
+    if not request.user.has_perm(ACKNOWLEDGE_PERMISSION):
+        raise PermissionDenied
+    hit = get_object_or_404(CrossCheckHit, pk=pk)
+    form = AcknowledgeHitForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["note"]))
+    elif cross_check.acknowledge_hit(hit, request.user, form.cleaned_data["note"]):
+        messages.success(request, gettext("Hit acknowledged: %(subject)s") % {"subject": hit.subject_label})
+    else:
+        messages.info(request, gettext("This hit had already been acknowledged."))
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        next_url = reverse("wagtailadmin_home")
+    return redirect(next_url)

@@ -26,6 +26,7 @@ import unicodedata
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from wagtail.log_actions import log
 
 from integrity_site.core.credit_code import is_valid_credit_code, normalize_credit_code
 from publicity.models import CrossCheckHit, PublicityRecord, RecordKind
@@ -133,6 +134,8 @@ def register_cross_check_subject(subject_type):
 def recheck_all(today=None):
     """Re-check every registered subject against the latest feed; keep exactly the current hits.
 
+    A hit found again (same subject, same record) is the same row, so an editor's acknowledgement
+    stays; a hit that no longer applies is deleted, and comes back unacknowledged if it recurs.
     Returns {"checked": N, "hits": N}. The lookups go in chunks, a few queries for thousands of items.
     """
     now = timezone.now()
@@ -184,3 +187,32 @@ def _hits_for(subject_type, items, today, now):
                 subject_url=item.url, record_id=record_id, matched_by=matched_by, found_at=now,
             ))
     return hits
+
+
+ACKNOWLEDGE_ACTION = "publicity.acknowledge_cross_check_hit"
+ACKNOWLEDGEMENT_NOTE_MAX_LENGTH = CrossCheckHit._meta.get_field("acknowledgement_note").max_length
+
+
+def open_hits():
+    """Hits no editor has acknowledged yet: what the dashboard asks someone to follow up."""
+    return CrossCheckHit.objects.filter(acknowledged_at__isnull=True)
+
+
+def acknowledge_hit(hit, user, note=""):
+    """Mark ``hit`` as followed up by ``user`` and record it in the audit log.
+
+    One conditional UPDATE, so a double click or two editors at once acknowledge it once. Returns
+    False when it was already acknowledged (or is gone: the daily re-check dropped it).
+    """
+    note = (note or "").strip()[:ACKNOWLEDGEMENT_NOTE_MAX_LENGTH]
+    with transaction.atomic():
+        updated = CrossCheckHit.objects.filter(pk=hit.pk, acknowledged_at__isnull=True).update(
+            acknowledged_by=user, acknowledged_at=timezone.now(), acknowledgement_note=note,
+        )
+        if not updated:
+            return False
+        hit.refresh_from_db()
+        log(instance=hit, action=ACKNOWLEDGE_ACTION, user=user, data={
+            "subject": hit.subject_label, "record": str(hit.record), "note": note,
+        })
+    return True

@@ -115,6 +115,9 @@ class ImportRun(models.Model):
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Set by `purge_publicity_uploads` once the retention period has passed: the site's copy of the
+    # uploaded file and the rejected-rows report are gone, the summary stays.
+    files_removed_at = models.DateTimeField(_("files removed at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("import run")
@@ -142,6 +145,14 @@ class CrossCheckHit(models.Model):
     record = models.ForeignKey(PublicityRecord, on_delete=models.CASCADE, related_name="+")
     matched_by = models.CharField(_("matched by"), max_length=20)
     found_at = models.DateTimeField(_("found at"))
+    # An editor who followed the hit up acknowledges it; the daily re-check keeps this as long as
+    # the same subject still matches the same record.
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("acknowledged by"),
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledgement_note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("cross-check hit")
@@ -155,6 +166,10 @@ class CrossCheckHit(models.Model):
 
     def __str__(self):
         return f"{self.subject_label}: {self.record}"
+
+    @property
+    def is_acknowledged(self):
+        return self.acknowledged_at is not None
 
 
 class PublicityPage(RoutablePageMixin, Page):

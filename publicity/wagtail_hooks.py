@@ -1,3 +1,4 @@
+from django.contrib.auth.models import Permission
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -5,7 +6,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from publicity import admin_views
+from publicity import admin_views, cross_check
 from publicity.models import CrossCheckHit, PublicityRecord
 
 DASHBOARD_HITS = 20
@@ -17,7 +18,25 @@ def register_admin_urls():
         path("publicity/imports/", admin_views.ImportIndexView.as_view(), name="publicity_imports"),
         path("publicity/imports/<int:pk>/", admin_views.ImportRunView.as_view(), name="publicity_import_run"),
         path("publicity/imports/<int:pk>/report/", admin_views.download_report, name="publicity_import_report"),
+        path("publicity/cross-check/", admin_views.CrossCheckHitIndexView.as_view(), name="publicity_cross_check_hits"),
+        path("publicity/cross-check/<int:pk>/acknowledge/", admin_views.acknowledge_hit,
+             name="publicity_acknowledge_cross_check_hit"),
     ]
+
+
+@hooks.register("register_log_actions")
+def register_publicity_log_actions(actions):
+    actions.register_action(
+        cross_check.ACKNOWLEDGE_ACTION, _("Acknowledge cross-check hit"), _("Cross-check hit acknowledged")
+    )
+
+
+@hooks.register("register_permissions")
+def register_cross_check_permissions():
+    # So that Settings → Groups offers them: who sees the hits, who may acknowledge them.
+    return Permission.objects.filter(
+        content_type__app_label="publicity", codename__in=["view_crosscheckhit", "change_crosscheckhit"]
+    )
 
 
 class ImportMenuItem(MenuItem):
@@ -31,21 +50,31 @@ def register_import_menu_item():
 
 
 class CrossCheckPanel(Component):
-    """The latest cross-check hits, for the editors who follow up on pledges and honours."""
+    """The cross-check hits nobody has acknowledged yet, for the editors who follow up on pledges
+    and honours."""
 
     name = "publicity_cross_check"
     order = 150
     template_name = "publicity/admin/cross_check_panel.html"
 
+    def __init__(self, request):
+        self.request = request
+
     def get_context_data(self, parent_context=None):
-        hits = CrossCheckHit.objects.select_related("record")
-        return {"hits": list(hits[:DASHBOARD_HITS]), "total": hits.count()}
+        hits = cross_check.open_hits().select_related("record")
+        shown = list(hits[:DASHBOARD_HITS])
+        return {
+            "hits": shown, "total": hits.count(),
+            "acknowledged_any": not shown and CrossCheckHit.objects.filter(acknowledged_at__isnull=False).exists(),
+            "all_hits_url": reverse("publicity_cross_check_hits"),
+            **admin_views.acknowledge_controls(self.request),
+        }
 
 
 @hooks.register("construct_homepage_panels")
 def add_cross_check_panel(request, panels):
-    if request.user.has_perm("publicity.view_crosscheckhit"):
-        panels.append(CrossCheckPanel())
+    if admin_views.can_view_hits(request.user):
+        panels.append(CrossCheckPanel(request))
 
 
 class PublicityRecordViewSet(ModelViewSet):

@@ -220,3 +220,7 @@ SUBDISTRICTS = env_list(
 
 # How long personal data (registrations, signatories) is kept; site settings override it.
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "180"))
+
+# How long the publicity feed files uploaded in the admin, and the rejected-rows reports, are kept
+# after their import ended; `manage.py purge_publicity_uploads` (daily) deletes older ones.
+PUBLICITY_UPLOAD_RETENTION_DAYS = int(os.environ.get("PUBLICITY_UPLOAD_RETENTION_DAYS", "90"))
