@@ -3,12 +3,24 @@
 Records are keyed by (kind, decision document number, authority). Each batch is one transaction,
 so an interrupted import leaves whole batches and running it again finishes the job: rows already
 stored compare equal by their hash and are counted as unchanged without being written.
+
+The work has two stages: reading (parse, normalise, validate, hash, write the rejected-rows
+report) and writing (look up, insert or update). For a large file on a machine with more than one
+core the reading stage runs in a forked process that hands batches to the writing one through a
+pipe, so that the two halves of the cost overlap; a small file is read in-process. Both paths run
+the same code and give the same result.
 """
 
 import contextlib
 import csv
 import dataclasses
+import gc
+import marshal
+import multiprocessing
 import operator
+import os
+import pickle
+import typing
 from pathlib import Path
 
 from django.conf import settings
@@ -18,35 +30,65 @@ from django.utils.translation import gettext as _
 
 from publicity.layouts import detect_layout
 from publicity.models import PublicityRecord
-from publicity.normalise import RECORD_FIELDS, build_record, row_hash
-from publicity.readers import EXTRA_CELLS, INVALID, open_feed
+from publicity.normalise import AMOUNT_FIELDS, DATE_FIELDS, RECORD_FIELDS, build_record, row_hash
+from publicity.readers import EXTRA_CELLS, INVALID, FeedUnreadable, open_feed
 from publicity.working_days import is_late
 
 BATCH_SIZE = 2000
+# Existing records are looked up in slices of this many keys: PostgreSQL plans one IN list of
+# 2,000 document numbers as a sequential scan of the whole table (about 50 ms with 130,000
+# records), and 500 as index probes (about 3 ms).
+LOOKUP_SLICE = 500
+# From this size on, a file is read in a second process (about 2,500 rows; below it the fork
+# costs more than it saves).
+READING_PROCESS_MIN_BYTES = 1024 * 1024
 UPDATE_FIELDS = RECORD_FIELDS + ["row_hash", "updated_at"]
-INSERT_FIELDS = [field for field in PublicityRecord._meta.concrete_fields if not field.primary_key]
+# A record between the stages: what the reading stage knows, as plain values (strings, None,
+# booleans) that cross the pipe quickly and that both databases take as they are.
+STAGED_FIELDS = ["document_number", "authority"] + RECORD_FIELDS + ["row_hash", "late"]
+INSERT_COLUMNS = STAGED_FIELDS + ["kind", "first_imported_on", "updated_at"]
+_staged_values = operator.itemgetter(*STAGED_FIELDS)
+_DOCUMENT, _AUTHORITY = STAGED_FIELDS.index("document_number"), STAGED_FIELDS.index("authority")
+_HASH, _LATE = STAGED_FIELDS.index("row_hash"), STAGED_FIELDS.index("late")
+
+
+# Dates and amounts travel as ISO and decimal text (what SQLite stores and COPY reads), the
+# category as its plain value.
+_TEXT_FORM = [
+    STAGED_FIELDS.index(name) for name in STAGED_FIELDS if name in DATE_FIELDS | AMOUNT_FIELDS | {"subject_category"}
+]
+
+
+def staged_record(fields):
+    values = list(_staged_values(fields))
+    for index in _TEXT_FORM:
+        if values[index] is not None:
+            values[index] = str(values[index])
+    return tuple(values)
 
 
 def insert_records(rows):
-    """Insert new records: COPY on PostgreSQL, one prepared statement for the batch on SQLite.
+    """Insert new records (tuples in INSERT_COLUMNS order): COPY on PostgreSQL, one prepared
+    statement for the batch on SQLite.
 
     bulk_create compiles every value of every object through the ORM (about 28 columns × 2,000
     rows per batch), which alone capped the import at a few thousand rows per second; the values
-    here are already clean Python values that both database drivers adapt natively.
+    here are already plain values that both database drivers take natively.
     """
     if not rows:
         return
     table = connection.ops.quote_name(PublicityRecord._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in INSERT_FIELDS)
-    values = operator.itemgetter(*[field.attname for field in INSERT_FIELDS])
+    columns = ", ".join(
+        connection.ops.quote_name(PublicityRecord._meta.get_field(name).column) for name in INSERT_COLUMNS
+    )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in rows:
-                    copy.write_row(values(row))
+                    copy.write_row(row)
         else:
-            placeholders = ", ".join(["%s"] * len(INSERT_FIELDS))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", list(map(values, rows)))
+            placeholders = ", ".join(["%s"] * len(INSERT_COLUMNS))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
 
 
 @dataclasses.dataclass
@@ -74,10 +116,11 @@ def default_report_path(feed_path):
 
 
 @contextlib.contextmanager
-def sqlite_page_cache(kibibytes=32768):
+def sqlite_page_cache(kibibytes=16384):
     """On SQLite, a larger page cache for the import's connection: the indexes of a big table then
-    stay in memory instead of spilling to the journal in every batch (about twice as fast
-    with 130,000 records; 16 to 128 MB made no difference there, the default 2 MB did)."""
+    stay in memory instead of spilling to the journal in every batch (about twice as fast with
+    130,000 records; 16 to 128 MB made no difference there, the default 2 MB did, so the import
+    takes the smallest that helps)."""
     if connection.vendor != "sqlite":
         yield
         return
@@ -109,14 +152,36 @@ class RejectedRowsReport:
         self.file.close()
 
 
+class StagedBatch(typing.NamedTuple):
+    """What the reading stage hands to the writing one: records as tuples in STAGED_FIELDS order,
+    and how far it has read (counts so far, bytes of the file)."""
+
+    records: list
+    rows: int
+    rejected: int
+    bytes_done: int
+    finished: bool = False
+
+
+def default_batches_per_transaction():
+    # SQLite rewrites every index page a transaction touched when it commits, and 2,000 records
+    # land on most leaf pages of a big table's indexes: ten batches per commit halve the cost of
+    # writing. PostgreSQL logs row by row, so there each batch is its own transaction.
+    return 10 if connection.vendor == "sqlite" else 1
+
+
 class FeedImport:
-    def __init__(self, path, kind="auto", report_path=None, today=None, batch_size=BATCH_SIZE, progress=None):
+    def __init__(self, path, kind="auto", report_path=None, today=None, batch_size=BATCH_SIZE, progress=None,
+                 reading_process=None, batches_per_transaction=None):
         self.path = str(path)
         self.requested_kind = kind
         self.report_path = Path(report_path) if report_path else default_report_path(path)
         self.today = today or timezone.localdate()
         self.batch_size = batch_size
+        self.batches_per_transaction = batches_per_transaction or default_batches_per_transaction()
         self.progress = progress
+        # None: decide by the file's size; True or False: always or never read in a second process.
+        self.reading_process = reading_process
         self.summary = ImportSummary(report=str(self.report_path))
 
     def run(self):
@@ -125,89 +190,213 @@ class FeedImport:
             layout = detect_layout(reader.header, self.requested_kind)
             self.summary.kind = str(layout.kind)
             self.kind = layout.kind
-            report = RejectedRowsReport(self.report_path)
-            try:
-                batch = []
-                for line, row in self.rows(reader):
-                    self.summary.rows += 1
-                    if INVALID in row:
-                        self.reject(report, line, [("", "", row[INVALID])])
-                        continue
-                    if EXTRA_CELLS in row:
-                        self.reject(report, line, [("", " | ".join(map(str, row[EXTRA_CELLS])),
-                                                    _("The row has more cells than the header."))])
-                        continue
-                    fields, errors = build_record(layout, row, self.today)
-                    if errors:
-                        self.reject(report, line, errors)
-                        continue
-                    batch.append(fields)
-                    if len(batch) >= self.batch_size:
-                        self.write(batch)
-                        batch = []
-                        self.report_progress(reader)
-                if batch:
-                    self.write(batch)
-                self.report_progress(reader, finished=True)
-            finally:
-                report.close()
+            if self.uses_reading_process(reader):
+                batches = self.batches_from_reading_process(reader, layout)
+            else:
+                batches = self.staged_batches(reader, layout)
+            finished = statistics_checked = False
+            while not finished:
+                with transaction.atomic():
+                    for _number in range(self.batches_per_transaction):
+                        batch = next(batches)
+                        self.summary.rows, self.summary.rejected = batch.rows, batch.rejected
+                        self.write(batch.records)
+                        finished = batch.finished
+                        if finished:
+                            break
+                if not statistics_checked:
+                    statistics_checked = ensure_planner_statistics()
+                # Reported once committed, so that others see the progress together with the records.
+                if self.progress:
+                    self.progress(self.summary, batch.bytes_done, reader.size)
         return self.summary
+
+    def uses_reading_process(self, reader):
+        if self.reading_process is not None:
+            return self.reading_process and can_fork()
+        return reader.size >= READING_PROCESS_MIN_BYTES and (os.cpu_count() or 1) > 1 and can_fork()
 
     def rows(self, reader):
         """The rows of the file; a seam where a subclass may watch or interrupt the stream."""
         return reader.rows()
 
-    def reject(self, report, line, errors):
-        self.summary.rejected += 1
-        for column, value, reason in errors:
-            report.add(line, column, value, reason)
+    # The reading stage.
 
-    def report_progress(self, reader, finished=False):
-        if self.progress:
-            self.progress(self.summary, reader.size if finished else reader.progress(), reader.size)
+    def staged_batches(self, reader, layout):
+        """Read, normalise, validate and hash every row; yield the valid ones a batch at a time
+        and write the rejected ones to the report. The last batch has ``finished`` set."""
+        report = RejectedRowsReport(self.report_path)
+        rows = rejected = 0
+        records = []
+        try:
+            for line, row in self.rows(reader):
+                rows += 1
+                errors = row_errors(row)
+                if not errors:
+                    fields, errors = build_record(layout, row, self.today)
+                if errors:
+                    rejected += 1
+                    for column, value, reason in errors:
+                        report.add(line, column, value, reason)
+                    continue
+                fields["row_hash"] = row_hash(fields)
+                fields["late"] = is_late(fields["decision_date"], self.today)
+                records.append(staged_record(fields))
+                if len(records) >= self.batch_size:
+                    yield StagedBatch(records, rows, rejected, reader.progress())
+                    records = []
+        finally:
+            report.close()
+        yield StagedBatch(records, rows, rejected, reader.size, finished=True)
 
-    def write(self, batch):
+    def batches_from_reading_process(self, reader, layout):
+        """The staged batches, read by a forked process while this one writes.
+
+        The child inherits the open reader (this process does not touch it again) and sends each
+        batch (marshalled: several times cheaper than pickling for tuples of strings), or the
+        exception that stopped it, through a one-way pipe that holds at most a batch ahead, so
+        memory stays flat. If this process stops, the child is ended.
+        """
+        context = multiprocessing.get_context("fork")
+        receiver, sender = context.Pipe(duplex=False)
+        child = context.Process(target=self._read_in_child, args=(reader, layout, sender, receiver), daemon=True)
+        # The heap as it is now stays shared between the two processes only while no collection
+        # walks it: a collection writes to every object it visits and so copies its pages.
+        gc.freeze()
+        try:
+            child.start()
+            sender.close()
+            while True:
+                try:
+                    message = receiver.recv_bytes()
+                except EOFError:
+                    child.join()
+                    raise FeedUnreadable(
+                        _("Reading the file stopped unexpectedly (exit code %(code)s).") % {"code": child.exitcode}
+                    ) from None
+                if message[:1] == b"E":
+                    raise pickle.loads(message[1:])
+                batch = StagedBatch(*marshal.loads(message[1:]))
+                yield batch
+                if batch.finished:
+                    break
+        finally:
+            receiver.close()
+            if child.is_alive():
+                child.terminate()
+            child.join()
+            gc.unfreeze()
+
+    def _read_in_child(self, reader, layout, sender, receiver):
+        receiver.close()
+        try:
+            for batch in self.staged_batches(reader, layout):
+                sender.send_bytes(b"B" + marshal.dumps(tuple(batch)))
+        except BaseException as error:  # noqa: BLE001 - handed to the parent, which raises it
+            with contextlib.suppress(OSError):
+                sender.send_bytes(b"E" + pickle.dumps(picklable(error)))
+        finally:
+            sender.close()
+
+    # The writing stage.
+
+    def existing_records(self, records):
+        """{(document number, authority): (pk, row hash, first imported on, late)} of the stored
+        records among ``records``."""
+        numbers = sorted({record[_DOCUMENT] for record in records})
+        existing = {}
+        for start in range(0, len(numbers), LOOKUP_SLICE):
+            for pk, document_number, authority, stored_hash, first_imported_on, late in (
+                PublicityRecord.objects.filter(kind=self.kind, document_number__in=numbers[start:start + LOOKUP_SLICE])
+                .values_list("pk", "document_number", "authority", "row_hash", "first_imported_on", "late")
+            ):
+                existing[document_number, authority] = (pk, stored_hash, first_imported_on, late)
+        return existing
+
+    def write(self, records):
+        if not records:
+            return
         now = timezone.now()
         stored_now = connection.ops.adapt_datetimefield_value(now)
-        with transaction.atomic():
-            existing = {
-                (document_number, authority): (pk, stored_hash, first_imported_on, late)
-                for pk, document_number, authority, stored_hash, first_imported_on, late in
-                PublicityRecord.objects.filter(
-                    kind=self.kind, document_number__in={fields["document_number"] for fields in batch}
-                ).values_list("pk", "document_number", "authority", "row_hash", "first_imported_on", "late")
-            }
-            creates, updates = {}, {}  # key → row, so that a row repeated within a batch is written once
-            for fields in batch:
-                key = (fields["document_number"], fields["authority"])
-                digest = row_hash(fields)
+        with transaction.atomic(savepoint=False):
+            existing = self.existing_records(records)
+            creates, updates = {}, {}  # key → record, so that a row repeated within a batch is written once
+            for record in records:
+                key = (record[_DOCUMENT], record[_AUTHORITY])
                 earlier = creates.get(key) or updates.get(key)
                 if earlier is not None:
-                    previous_hash, late = earlier["row_hash"], earlier["late"]
+                    previous_hash, late = earlier[_HASH], earlier[_LATE]
                 elif key in existing:
                     _pk, previous_hash, _first, late = existing[key]
                 else:
-                    previous_hash, late = None, is_late(fields["decision_date"], self.today)
+                    previous_hash, late = None, record[_LATE]
                 self.summary.late += late
-                if previous_hash == digest:
+                if previous_hash == record[_HASH]:
                     self.summary.unchanged += 1
                     continue
                 if previous_hash is None:
                     self.summary.created += 1
                 else:
                     self.summary.updated += 1
-                row = dict(fields, kind=self.kind, row_hash=digest, late=late)
                 if key in existing:
-                    row["pk"], _hash, row["first_imported_on"], _late = existing[key]
-                    updates[key] = row
+                    # An update keeps the first import's date and lateness.
+                    updates[key] = record[:_LATE] + (late,) + record[_LATE + 1:]
                 else:
-                    row.update(first_imported_on=self.today, updated_at=stored_now)
-                    creates[key] = row
-            insert_records(list(creates.values()))
+                    creates[key] = record
+            insert_records([record + (self.kind, self.today, stored_now) for record in creates.values()])
             if updates:
                 PublicityRecord.objects.bulk_update(
-                    [PublicityRecord(updated_at=now, **row) for row in updates.values()], UPDATE_FIELDS, batch_size=200
+                    [
+                        PublicityRecord(pk=existing[key][0], kind=self.kind, first_imported_on=existing[key][2],
+                                        updated_at=now, **dict(zip(STAGED_FIELDS, record, strict=True)))
+                        for key, record in updates.items()
+                    ],
+                    UPDATE_FIELDS, batch_size=200,
                 )
+
+
+def ensure_planner_statistics():
+    """On PostgreSQL, analyse the records table if it never was; True once that is settled.
+
+    Without column statistics the planner takes an IN list of document numbers to match most of
+    the table and scans all of it for every lookup (about 20 ms each with 65,000 records, and
+    more as the first import fills the table). Once analysed it knows the numbers are nearly
+    unique, which stays true however the table grows, and probes the index (about 3 ms).
+    """
+    if connection.vendor != "postgresql":
+        return True
+    table = PublicityRecord._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT last_analyze IS NULL AND last_autoanalyze IS NULL FROM pg_stat_user_tables WHERE relname = %s",
+            [table],
+        )
+        row = cursor.fetchone()
+        if row and row[0]:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+    return True
+
+
+def row_errors(row):
+    """The problems a reader found with a row before its cells could be read."""
+    if INVALID in row:
+        return [("", "", row[INVALID])]
+    if EXTRA_CELLS in row:
+        return [("", " | ".join(map(str, row[EXTRA_CELLS])), _("The row has more cells than the header."))]
+    return []
+
+
+def can_fork():
+    # A daemonic process (as some task workers are) may not start children.
+    return "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon
+
+
+def picklable(error):
+    try:
+        pickle.dumps(error)
+    except Exception:  # noqa: BLE001 - any exception that will not cross the pipe
+        return RuntimeError(repr(error))
+    return error
 
 
 def import_feed(path, kind="auto", **options):

@@ -82,25 +82,30 @@ def text(value):
 
 def parse_date(value, field):
     """A date in any form the feeds use; raises RowError for nonsense or days that do not exist."""
-    if value.__class__ is str:
-        return _parse_date_text(value, field)
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    return _parse_date_text(text(value), field)
+    if value.__class__ is not str:
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        value = text(value)
+    try:
+        return _date_from_text(value)
+    except RowError as error:
+        error.field = field
+        raise
 
 
-@functools.lru_cache(maxsize=8192)
-def _parse_date_text(value, field):
-    # Feeds repeat the same few thousand dates; parsing each once is enough.
+@functools.lru_cache(maxsize=32768)
+def _date_from_text(value):
+    # Feeds repeat the same few thousand dates in their few forms (8,500 distinct in a district's
+    # 127,000 licences); parsing each once is enough, and the cache must hold them all.
     value = text(value)
     if not value:
         return None
     if SERIAL_PATTERN.match(value):
         serial = int(float(value))
         if serial < 1:
-            raise RowError(field, _("Not a date: %(value)s.") % {"value": value}, value)
+            raise RowError("", _("Not a date: %(value)s.") % {"value": value}, value)
         return EXCEL_EPOCH + datetime.timedelta(days=serial)
     for pattern in DATE_PATTERNS:
         match = pattern.match(value)
@@ -110,10 +115,10 @@ def _parse_date_text(value, field):
                 return datetime.date(year, month, day)
             except ValueError:
                 raise RowError(
-                    field, _("The date %(value)s does not exist.") % {"value": value}, value
+                    "", _("The date %(value)s does not exist.") % {"value": value}, value
                 ) from None
     raise RowError(
-        field,
+        "",
         _("Not a date: %(value)s (use YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD or YYYY年MM月DD日).") % {"value": value},
         value,
     )
@@ -275,9 +280,13 @@ def build_record(layout, row, today):
         # The court list carries organisations' codes in the ID-number column; persons' numbers are dropped.
         card_number = text(row.get("CARDNUM")).upper()
         raw_code = card_number if is_valid_credit_code(card_number) else ""
-    has_identity_number = any(text(row.get(column)) for column in layout.identity_columns if row.get(column))
+    raw_category = values.get("subject_category") or ""
+    # Only a row with neither category nor code is told apart by its identity number.
+    has_identity_number = not raw_category and not raw_code and any(
+        text(row.get(column)) for column in layout.identity_columns if row.get(column)
+    )
     try:
-        category = subject_category(values.get("subject_category") or "", raw_code, has_identity_number)
+        category = subject_category(raw_category, raw_code, has_identity_number)
         values["subject_category"] = category
         values["credit_code"] = check_credit_code(raw_code, category)
     except RowError as error:

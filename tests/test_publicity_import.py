@@ -3,11 +3,14 @@
 import csv
 import datetime
 import json
+import os
+import signal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from publicity import importer
 from publicity.feedgen import (
     DISHONEST_COLUMNS,
     LICENCE_2016_COLUMNS,
@@ -18,6 +21,7 @@ from publicity.feedgen import (
 )
 from publicity.importer import FeedImport, import_feed
 from publicity.models import ImportRun, PublicityRecord, RecordKind, SubjectCategory
+from publicity.readers import FeedUnreadable
 from tests.publicity_feeds import (  # noqa: F401 (fixture)
     import_command,
     licence_row,
@@ -231,13 +235,16 @@ class InterruptedImport(FeedImport):
             yield row
 
 
-def test_an_interrupted_import_leaves_whole_batches_and_a_rerun_finishes_the_job(tmp_path):
+@pytest.mark.parametrize("reading_process", [False, True], ids=["in-process", "reading-process"])
+def test_an_interrupted_import_leaves_whole_batches_and_a_rerun_finishes_the_job(tmp_path, reading_process):
     path = tmp_path / "licences.csv"
     generate_feed(path, "licence", 250, seed=7)
 
     with pytest.raises(KeyboardInterrupt):
-        InterruptedImport(path, batch_size=100, stop_after=230).run()
+        InterruptedImport(path, batch_size=50, batches_per_transaction=2, stop_after=230,
+                          reading_process=reading_process).run()
 
+    # Two whole transactions of two batches each; the 30 rows read of the third are not kept.
     assert PublicityRecord.objects.count() == 200
     summary = import_feed(path, batch_size=100)
     assert (summary.created, summary.unchanged) == (50, 200)
@@ -355,10 +362,97 @@ def test_memory_stays_flat_whatever_the_file_size(tmp_path, file_format):
         path = tmp_path / f"licences-{count}.{file_format}"
         generate_feed(path, "licence", count, seed=count)
         tracemalloc.start()
-        import_feed(path, batch_size=200)
+        # Both stages in this process, so that tracemalloc sees all of it.
+        import_feed(path, batch_size=200, reading_process=False)
         peaks.append(tracemalloc.get_traced_memory()[1])
         tracemalloc.stop()
 
     small, large = peaks
     # Six times the rows, about the same memory: only one batch is ever held.
     assert large < small * 1.5, peaks
+
+
+class WitnessedImport(FeedImport):
+    """An import that notes which process read the rows, and may kill that process part-way."""
+
+    def __init__(self, *args, witness, die_after=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.witness, self.die_after = witness, die_after
+
+    def rows(self, reader):
+        self.witness.write_text(str(os.getpid()))
+        for number, row in enumerate(super().rows(reader), start=1):
+            if self.die_after and number > self.die_after:
+                os.kill(os.getpid(), signal.SIGKILL)
+            yield row
+
+
+def stored_records():
+    fields = [field.attname for field in PublicityRecord._meta.concrete_fields if field.attname not in ("id", "updated_at")]
+    return list(PublicityRecord.objects.order_by("document_number", "authority").values_list(*fields))
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx", "jsonl"])
+def test_a_large_file_read_in_a_second_process_gives_the_same_records_summary_and_report(tmp_path, file_format):
+    path = tmp_path / f"licences.{file_format}"
+    generate_feed(path, "licence", 600, seed=5, bad_share=0.05)
+    witness = tmp_path / "reader.pid"
+
+    alone = WitnessedImport(path, batch_size=100, reading_process=False, witness=witness,
+                            report_path=tmp_path / "alone.csv").run()
+    assert int(witness.read_text()) == os.getpid()
+    records_alone = stored_records()
+    PublicityRecord.objects.all().delete()
+    paired = WitnessedImport(path, batch_size=100, reading_process=True, witness=witness,
+                             report_path=tmp_path / "paired.csv").run()
+
+    assert int(witness.read_text()) != os.getpid()
+    assert alone.rejected > 0
+    assert dict(alone.as_dict(), report="") == dict(paired.as_dict(), report="")
+    assert stored_records() == records_alone
+    assert (tmp_path / "alone.csv").read_bytes() == (tmp_path / "paired.csv").read_bytes()
+
+
+def test_the_file_size_decides_whether_a_second_process_reads_it(tmp_path, monkeypatch):
+    path = tmp_path / "licences.csv"
+    generate_feed(path, "licence", 50, seed=6)
+    witness = tmp_path / "reader.pid"
+
+    monkeypatch.setattr(importer, "READING_PROCESS_MIN_BYTES", path.stat().st_size + 1)
+    WitnessedImport(path, witness=witness).run()
+    read_here = int(witness.read_text())
+    monkeypatch.setattr(importer, "READING_PROCESS_MIN_BYTES", path.stat().st_size)
+    WitnessedImport(path, witness=witness).run()
+
+    assert read_here == os.getpid()
+    assert int(witness.read_text()) != os.getpid() or os.cpu_count() == 1
+
+
+def test_a_file_unreadable_part_way_stops_the_import_the_same_way_in_a_second_process(tmp_path):
+    good = tmp_path / "good.csv"
+    generate_feed(good, "licence", 3000, seed=8)
+    path = tmp_path / "mixed.csv"
+    # UTF-8 for far beyond the 64 KB the encoding is detected from, then GBK bytes.
+    path.write_bytes(good.read_bytes() + "济南市历下区,损坏\n".encode("gbk"))
+    outcomes = []
+    for reading_process in (False, True):
+        PublicityRecord.objects.all().delete()
+        with pytest.raises(FeedUnreadable) as error:
+            FeedImport(path, batch_size=1000, batches_per_transaction=1, reading_process=reading_process).run()
+        outcomes.append((str(error.value), PublicityRecord.objects.count()))
+
+    alone, paired = outcomes
+    assert alone == paired
+    assert "UTF-8" in alone[0] and alone[1] == 2000
+
+
+def test_a_reading_process_that_dies_fails_the_import_and_keeps_the_whole_batches(tmp_path):
+    path = tmp_path / "licences.csv"
+    generate_feed(path, "licence", 250, seed=9)
+
+    with pytest.raises(FeedUnreadable, match="-9"):
+        WitnessedImport(path, batch_size=100, batches_per_transaction=1, reading_process=True,
+                        witness=tmp_path / "pid", die_after=150).run()
+
+    assert PublicityRecord.objects.count() == 100
+    assert (import_feed(path, batch_size=100).created, PublicityRecord.objects.count()) == (150, 250)
