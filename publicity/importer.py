@@ -194,22 +194,27 @@ class FeedImport:
                 batches = self.batches_from_reading_process(reader, layout)
             else:
                 batches = self.staged_batches(reader, layout)
-            finished = statistics_checked = False
-            while not finished:
-                with transaction.atomic():
-                    for _number in range(self.batches_per_transaction):
-                        batch = next(batches)
-                        self.summary.rows, self.summary.rejected = batch.rows, batch.rejected
-                        self.write(batch.records)
-                        finished = batch.finished
-                        if finished:
-                            break
-                if not statistics_checked:
-                    statistics_checked = ensure_planner_statistics()
-                # Reported once committed, so that others see the progress together with the records.
-                if self.progress:
-                    self.progress(self.summary, batch.bytes_done, reader.size)
+            # Closed however the loop ends, so that a failed write ends the reading process at once.
+            with contextlib.closing(batches):
+                self.write_all(batches, reader.size)
         return self.summary
+
+    def write_all(self, batches, size):
+        finished = statistics_checked = False
+        while not finished:
+            with transaction.atomic():
+                for _number in range(self.batches_per_transaction):
+                    batch = next(batches)
+                    self.summary.rows, self.summary.rejected = batch.rows, batch.rejected
+                    self.write(batch.records)
+                    finished = batch.finished
+                    if finished:
+                        break
+            if not statistics_checked:
+                statistics_checked = ensure_planner_statistics()
+            # Reported once committed, so that others see the progress together with the records.
+            if self.progress:
+                self.progress(self.summary, batch.bytes_done, size)
 
     def uses_reading_process(self, reader):
         if self.reading_process is not None:

@@ -456,3 +456,30 @@ def test_a_reading_process_that_dies_fails_the_import_and_keeps_the_whole_batche
 
     assert PublicityRecord.objects.count() == 100
     assert (import_feed(path, batch_size=100).created, PublicityRecord.objects.count()) == (150, 250)
+
+
+class FailingWrite(FeedImport):
+    """An import whose database write fails at the second batch."""
+
+    def write(self, records):
+        if self.summary.rows > 100:
+            raise RuntimeError("the database went away")
+        super().write(records)
+
+
+def test_a_failed_write_ends_the_reading_process_at_once(tmp_path):
+    import gc
+    import multiprocessing
+
+    path = tmp_path / "licences.csv"
+    generate_feed(path, "licence", 3000, seed=10)  # more than the pipe holds: the child is still reading
+
+    try:
+        FailingWrite(path, batch_size=100, batches_per_transaction=1, reading_process=True).run()
+    except RuntimeError as error:
+        failure = error  # its traceback keeps the import's frames, and so their locals, alive
+
+    assert "went away" in str(failure) and failure.__traceback__ is not None
+    assert multiprocessing.active_children() == []
+    assert gc.get_freeze_count() == 0
+    assert PublicityRecord.objects.count() == 100
