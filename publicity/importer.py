@@ -15,16 +15,19 @@ import contextlib
 import csv
 import dataclasses
 import gc
+import logging
 import marshal
 import multiprocessing
 import operator
 import os
 import pickle
+import signal
+import sys
 import typing
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +37,8 @@ from publicity.normalise import AMOUNT_FIELDS, DATE_FIELDS, RECORD_FIELDS, build
 from publicity.readers import EXTRA_CELLS, INVALID, FeedUnreadable, open_feed
 from publicity.working_days import is_late
 
+logger = logging.getLogger(__name__)
+
 BATCH_SIZE = 2000
 # Existing records are looked up in slices of this many keys: PostgreSQL plans one IN list of
 # 2,000 document numbers as a sequential scan of the whole table (about 50 ms with 130,000
@@ -42,6 +47,8 @@ LOOKUP_SLICE = 500
 # From this size on, a file is read in a second process (about 2,500 rows; below it the fork
 # costs more than it saves).
 READING_PROCESS_MIN_BYTES = 1024 * 1024
+# How long a reading process may take to notice its closed pipe before it is killed.
+CHILD_EXIT_SECONDS = 5
 UPDATE_FIELDS = RECORD_FIELDS + ["row_hash", "updated_at"]
 # A record between the stages: what the reading stage knows, as plain values (strings, None,
 # booleans) that cross the pipe quickly and that both databases take as they are.
@@ -219,7 +226,7 @@ class FeedImport:
     def uses_reading_process(self, reader):
         if self.reading_process is not None:
             return self.reading_process and can_fork()
-        return reader.size >= READING_PROCESS_MIN_BYTES and (os.cpu_count() or 1) > 1 and can_fork()
+        return reader.size >= READING_PROCESS_MIN_BYTES and usable_cores() > 1 and can_fork()
 
     def rows(self, reader):
         """The rows of the file; a seam where a subclass may watch or interrupt the stream."""
@@ -269,30 +276,47 @@ class FeedImport:
         # walks it: a collection writes to every object it visits and so copies its pages.
         gc.freeze()
         try:
-            child.start()
+            try:
+                child.start()
+            except OSError:
+                # No fork (out of memory or processes): read in this process instead.
+                sender.close()
+                receiver.close()
+                yield from self.staged_batches(reader, layout)
+                return
             sender.close()
-            while True:
-                try:
-                    message = receiver.recv_bytes()
-                except EOFError:
+            try:
+                while True:
+                    try:
+                        message = receiver.recv_bytes()
+                    except EOFError:
+                        child.join()
+                        raise FeedUnreadable(
+                            _("Reading the file stopped unexpectedly (exit code %(code)s).") % {"code": child.exitcode}
+                        ) from None
+                    if message[:1] == b"E":
+                        raise pickle.loads(message[1:])
+                    batch = StagedBatch(*marshal.loads(message[1:]))
+                    yield batch
+                    if batch.finished:
+                        break
+            finally:
+                # With its pipe closed the child stops at its next send; a child stuck elsewhere
+                # is ended.
+                receiver.close()
+                child.join(timeout=CHILD_EXIT_SECONDS)
+                if child.is_alive():
+                    child.kill()
                     child.join()
-                    raise FeedUnreadable(
-                        _("Reading the file stopped unexpectedly (exit code %(code)s).") % {"code": child.exitcode}
-                    ) from None
-                if message[:1] == b"E":
-                    raise pickle.loads(message[1:])
-                batch = StagedBatch(*marshal.loads(message[1:]))
-                yield batch
-                if batch.finished:
-                    break
         finally:
-            receiver.close()
-            if child.is_alive():
-                child.terminate()
-            child.join()
             gc.unfreeze()
 
     def _read_in_child(self, reader, layout, sender, receiver):
+        # The parent decides when to stop: Ctrl-C reaches it too, and a task worker's own handlers
+        # (inherited with the fork) must not run here.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGQUIT, signal.SIG_DFL)
         receiver.close()
         try:
             for batch in self.staged_batches(reader, layout):
@@ -343,9 +367,11 @@ class FeedImport:
                     self.summary.created += 1
                 else:
                     self.summary.updated += 1
+                # A record keeps the lateness of its first import, also when a later row of the
+                # same file corrects it.
+                record = record[:_LATE] + (late,) + record[_LATE + 1:]
                 if key in existing:
-                    # An update keeps the first import's date and lateness.
-                    updates[key] = record[:_LATE] + (late,) + record[_LATE + 1:]
+                    updates[key] = record
                 else:
                     creates[key] = record
             insert_records([record + (self.kind, self.today, stored_now) for record in creates.values()])
@@ -361,24 +387,29 @@ class FeedImport:
 
 
 def ensure_planner_statistics():
-    """On PostgreSQL, analyse the records table if it never was; True once that is settled.
+    """On PostgreSQL, analyse the records table if the planner has no statistics of its document
+    numbers; True once that is settled.
 
-    Without column statistics the planner takes an IN list of document numbers to match most of
-    the table and scans all of it for every lookup (about 20 ms each with 65,000 records, and
-    more as the first import fills the table). Once analysed it knows the numbers are nearly
-    unique, which stays true however the table grows, and probes the index (about 3 ms).
+    Without them the planner takes an IN list of document numbers to match most of the table and
+    scans all of it for every lookup (about 20 ms each with 65,000 records, and more as the first
+    import fills the table). Once analysed it knows the numbers are nearly unique, which stays true
+    however the table grows, and probes the index (about 3 ms). Only a speed-up: a failure is logged
+    and the import goes on.
     """
     if connection.vendor != "postgresql":
         return True
     table = PublicityRecord._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT last_analyze IS NULL AND last_autoanalyze IS NULL FROM pg_stat_user_tables WHERE relname = %s",
-            [table],
-        )
-        row = cursor.fetchone()
-        if row and row[0]:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT NOT EXISTS (SELECT 1 FROM pg_stats WHERE schemaname = current_schema()"
+                " AND tablename = %s AND attname = 'document_number')",
+                [table],
+            )
+            if cursor.fetchone()[0]:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+    except DatabaseError:
+        logger.warning("Could not analyse %s for the import's lookups", table, exc_info=True)
     return True
 
 
@@ -392,13 +423,20 @@ def row_errors(row):
 
 
 def can_fork():
-    # A daemonic process (as some task workers are) may not start children.
-    return "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon
+    # Forking a process that has loaded system frameworks is unsafe on macOS, and Windows cannot;
+    # a daemonic process (as some task workers are) may not start children.
+    return sys.platform.startswith("linux") and not multiprocessing.current_process().daemon
+
+
+def usable_cores():
+    # The cores this process may run on (a container or taskset may allow fewer than exist).
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def picklable(error):
+    """``error`` if it survives the pipe both ways, else a RuntimeError that says what it was."""
     try:
-        pickle.dumps(error)
+        pickle.loads(pickle.dumps(error))
     except Exception:  # noqa: BLE001 - any exception that will not cross the pipe
         return RuntimeError(repr(error))
     return error

@@ -180,8 +180,10 @@ def test_importing_the_same_file_twice_creates_nothing_the_second_time(tmp_path)
     assert (second["created"], second["updated"]) == (0, 0)
     assert second["unchanged"] == second["rows"] - second["rejected"]
     assert second["rejected"] == first["rejected"] and second["late"] == first["late"]
-    # An unchanged import only reads its records: one lookup per batch, no writes.
-    record_queries = [query["sql"] for query in queries.captured_queries if "publicity_publicityrecord" in query["sql"]]
+    # An unchanged import only reads its records: one lookup per batch, no writes. (On PostgreSQL
+    # it also asks pg_stats whether the table has statistics, naming it as a string, not a table.)
+    record_queries = [query["sql"] for query in queries.captured_queries
+                      if '"publicity_publicityrecord"' in query["sql"]]
     assert len(record_queries) == 1  # 300 rows, one batch
     assert record_queries[0].lstrip().upper().startswith("SELECT")
 
@@ -375,15 +377,15 @@ def test_memory_stays_flat_whatever_the_file_size(tmp_path, file_format):
 class WitnessedImport(FeedImport):
     """An import that notes which process read the rows, and may kill that process part-way."""
 
-    def __init__(self, *args, witness, die_after=None, **kwargs):
+    def __init__(self, *args, witness, die_after=None, die_by=signal.SIGKILL, **kwargs):
         super().__init__(*args, **kwargs)
-        self.witness, self.die_after = witness, die_after
+        self.witness, self.die_after, self.die_by = witness, die_after, die_by
 
     def rows(self, reader):
         self.witness.write_text(str(os.getpid()))
         for number, row in enumerate(super().rows(reader), start=1):
-            if self.die_after and number > self.die_after:
-                os.kill(os.getpid(), signal.SIGKILL)
+            if self.die_after and number == self.die_after + 1:
+                os.kill(os.getpid(), self.die_by)
             yield row
 
 
@@ -482,4 +484,60 @@ def test_a_failed_write_ends_the_reading_process_at_once(tmp_path):
     assert "went away" in str(failure) and failure.__traceback__ is not None
     assert multiprocessing.active_children() == []
     assert gc.get_freeze_count() == 0
+    assert PublicityRecord.objects.count() == 100
+
+
+@pytest.mark.parametrize("batch_size", [10, 1], ids=["same-batch", "next-batch"])
+def test_a_corrected_row_later_in_the_file_keeps_the_lateness_of_the_first(tmp_path, batch_size):
+    # Decided on Monday 2 November 2020; imported on Wednesday 11 November: 7 working days, on time.
+    # The correction says 30 October (Friday): 8 working days, but the record was first seen on time.
+    path = tmp_path / "penalties.csv"
+    write_penalties(path, [penalty_row(CF_WSH="G-1", CF_JDRQ="2020-11-02"),
+                           penalty_row(CF_WSH="G-1", CF_JDRQ="2020-10-30")])
+
+    first = FeedImport(path, batch_size=batch_size, today=datetime.date(2020, 11, 11)).run()
+    again = FeedImport(path, batch_size=batch_size, today=datetime.date(2020, 11, 11)).run()
+
+    record = PublicityRecord.objects.get()
+    assert record.decision_date == datetime.date(2020, 10, 30) and record.late is False
+    assert first.late == again.late == 0
+
+
+class UnpicklableError(Exception):
+    def __init__(self, message, detail):
+        super().__init__(message)
+        self.detail = detail
+
+
+class FailingRead(FeedImport):
+    """An import whose reading stage fails with an exception that cannot be rebuilt from its args."""
+
+    def rows(self, reader):
+        raise UnpicklableError("the reader broke", "detail")
+        yield  # pragma: no cover
+
+
+def test_an_error_that_cannot_cross_the_pipe_still_reaches_the_import_by_its_name(tmp_path):
+    path = tmp_path / "licences.csv"
+    generate_feed(path, "licence", 10, seed=11)
+
+    with pytest.raises(RuntimeError, match="UnpicklableError.*the reader broke"):
+        FailingRead(path, reading_process=True).run()
+
+
+def test_a_terminated_reading_process_ends_instead_of_running_the_workers_handler(tmp_path):
+    # A task worker handles SIGTERM by finishing its task first; the forked reader inherits that
+    # handler unless it restores the default, and would then read on after being told to stop.
+    path = tmp_path / "licences.csv"
+    generate_feed(path, "licence", 300, seed=12)
+    handler_ran = tmp_path / "handler-ran"
+    previous = signal.signal(signal.SIGTERM, lambda *_args: handler_ran.write_text("ran"))
+    try:
+        with pytest.raises(FeedUnreadable, match="-15"):
+            WitnessedImport(path, batch_size=100, batches_per_transaction=1, reading_process=True,
+                            witness=tmp_path / "pid", die_after=150, die_by=signal.SIGTERM).run()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+    assert not handler_ran.exists()
     assert PublicityRecord.objects.count() == 100

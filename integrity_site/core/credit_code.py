@@ -20,6 +20,8 @@ def normalize_credit_code(value):
 
 
 def check_character(first_seventeen):
+    if len(first_seventeen) != len(WEIGHTS):
+        raise ValueError("The check character is computed from exactly 17 characters.")
     # map() rather than a generator: the feed import checks every row's code.
     total = sum(map(operator.mul, map(VALUES.__getitem__, first_seventeen), WEIGHTS))
     return ALPHABET[(31 - total % 31) % 31]
