@@ -151,3 +151,27 @@ def test_the_english_page_leads_to_the_same_registrations(client, admin_user, le
     client.force_login(admin_user)
     text = client.get(f"/admin/registrations/{english.pk}/").text
     assert registrations[0].code in text
+
+
+def test_a_long_list_of_registrations_comes_a_page_at_a_time_with_the_totals(client, admin_user, home_page,
+                                                                              django_assert_max_num_queries):
+    from integrity_site.core.registration.admin_views import REGISTRATIONS_PER_PAGE
+
+    lectures = factories.LectureIndexPageFactory(parent=home_page)
+    lecture = factories.LecturePageFactory(parent=lectures, title="大讲堂", slug="big", registration_enabled=True,
+                                           capacity=REGISTRATIONS_PER_PAGE + 5)
+    codes = [register(lecture, name=f"听众{number}", mobile=f"1380000{number:04d}", join_waiting_list=True)
+             .registration.code for number in range(REGISTRATIONS_PER_PAGE + 20)]
+    client.force_login(admin_user)
+
+    first = client.get(registrations_url(lecture))
+    with django_assert_max_num_queries(40):
+        second = client.get(registrations_url(lecture) + "?page=2")
+
+    assert codes[0] in first.text and codes[REGISTRATIONS_PER_PAGE] not in first.text
+    assert codes[REGISTRATIONS_PER_PAGE] in second.text and codes[-1] in second.text and codes[0] not in second.text
+    # The totals count every registration, not the page shown.
+    for response in (first, second):
+        totals = (response.context["confirmed"], response.context["waiting"], response.context["attended"])
+        assert totals == (REGISTRATIONS_PER_PAGE + 5, 15, 0)
+    assert 'rel="next"' in first.text and 'rel="prev"' in second.text

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page
 
 from integrity_site.core.events import event_page_models
+from integrity_site.core.pagination import paginate
 from integrity_site.core.privacy import mask_name, mask_phone
 
 from . import exports
@@ -24,6 +25,9 @@ from .permissions import (
     may_use_registrations_admin,
 )
 from .services import CHECK_IN_MESSAGES, check_in, pools_for, registration_event
+
+# A lecture hall's worth per page: the check-in desk scrolls one page, the export has everyone.
+REGISTRATIONS_PER_PAGE = 100
 
 
 def _counts():
@@ -70,20 +74,23 @@ def event_registrations(request, page_id):
             level = messages.SUCCESS if registration and outcome.value == "checked_in" else messages.WARNING
             messages.add_message(request, level, f"{form.cleaned_data['code'].upper()}: {CHECK_IN_MESSAGES[outcome]}")
             return redirect("event_registrations:event", page_id=event.pk)
-    registrations = list(Registration.objects.filter(event=event).order_by("status", "created_at", "pk"))
-    for registration in registrations:
+    registrations = Registration.objects.filter(event=event)
+    page = paginate(request, registrations.order_by("status", "created_at", "pk"), REGISTRATIONS_PER_PAGE)
+    for registration in page.object_list:
         registration.shown_name = registration.name if personal else mask_name(registration.name)
         registration.shown_mobile = registration.mobile if personal else mask_phone(registration.mobile)
     return TemplateResponse(request, "core/registration/admin/event.html", {
         "event": event,
         "pools": pools_for(event),
-        "registrations": registrations,
+        "registrations": page,
         "personal": personal,
         "may_check_in": may_check_in,
         "form": form,
-        "confirmed": sum(1 for r in registrations if r.status == RegistrationStatus.CONFIRMED),
-        "waiting": sum(1 for r in registrations if r.status == RegistrationStatus.WAITING),
-        "attended": sum(1 for r in registrations if r.attended_at),
+        **registrations.aggregate(
+            confirmed=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
+            waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITING)),
+            attended=Count("pk", filter=Q(attended_at__isnull=False)),
+        ),
     })
 
 
