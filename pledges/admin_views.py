@@ -31,6 +31,8 @@ def approve(request, pk):
                        % {"state": pledge.get_state_display()})
     else:
         messages.success(request, _("Pledge of %(name)s approved.") % {"name": pledge.merchant_name})
+        if not services.send_approval_email(pledge):
+            messages.warning(request, _("The e-mail telling the merchant could not be sent; the approval stands."))
     return redirect(review_url(pledge))
 
 

@@ -4,13 +4,15 @@ record it in Wagtail's audit log with who and why."""
 
 import base64
 import datetime
+import logging
+import smtplib
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.models import Site
@@ -18,6 +20,8 @@ from wagtail.models import Site
 from integrity_site.core.models import SiteSettings
 
 from .models import ACTIVE_STATES, Pledge, PledgeState
+
+logger = logging.getLogger(__name__)
 
 CONFIRMATION_SALT = "pledges.confirm"
 WITHDRAWAL_SALT = "pledges.withdraw"
@@ -131,6 +135,39 @@ def send_confirmation_email(pledge, confirm_url, withdraw_url):
         message=render_to_string("pledges/email/confirmation.txt", context),
         from_email=None, recipient_list=[pledge.email],
     )
+
+
+def approval_links(pledge):
+    """Absolute links for the approval e-mail: the certificate, the public verification page and
+    the private withdrawal link, on the pledge page in the site's default language."""
+    from campaigns.models import PledgePage
+
+    pages = PledgePage.objects.live().order_by("pk")
+    page = pages.filter(locale__language_code=settings.LANGUAGE_CODE).first() or pages.first()
+    if page is None or page.get_site() is None:
+        return {}
+    page_url = page.get_full_url()
+    return {
+        "certificate_url": page_url + page.reverse_subpage("certificate", args=[pledge.number]),
+        "verification_url": page.get_site().root_url + pledge.verification_path,
+        "withdraw_url": page_url + page.reverse_subpage("withdraw", args=[withdrawal_token(pledge)]),
+    }
+
+
+def send_approval_email(pledge):
+    """Tell the merchant the pledge is approved and where its certificate is. In the site's
+    default language, whichever language the approving editor uses; a mail server that is down
+    is logged and does not undo the approval. Returns whether the e-mail went out."""
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"pledge": pledge, **approval_links(pledge)}
+        subject = _("Your integrity pledge is approved")
+        message = render_to_string("pledges/email/approved.txt", context)
+    try:
+        send_mail(subject=subject, message=message, from_email=None, recipient_list=[pledge.email])
+    except (OSError, smtplib.SMTPException):
+        logger.warning("The approval e-mail for pledge %s could not be sent", pledge.number, exc_info=True)
+        return False
+    return True
 
 
 # --- transitions ----------------------------------------------------------------------

@@ -215,9 +215,10 @@ class ApprovePledgesBulkAction(SnippetBulkAction):
         for pledge in objects:
             try:
                 services.approve_pledge(pledge, user=user)
-                approved += 1
             except services.TransitionError:
-                pass  # not confirmed (yet, or any more): left as it is
+                continue  # not confirmed (yet, or any more): left as it is
+            approved += 1
+            services.send_approval_email(pledge)
         return approved, 0
 
     def get_execution_context(self):

@@ -222,3 +222,52 @@ def test_a_pledge_text_that_merchants_signed_cannot_be_deleted(client, admin_use
     unsigned = PledgeText.objects.create(title="草稿", reason="r", commitment="<p>c</p>", liability="l", live=False)
     client.post(f"/admin/snippets/pledges/pledgetext/delete/{unsigned.pk}/")
     assert not PledgeText.objects.filter(pk=unsigned.pk).exists()
+
+
+def test_the_merchant_is_told_of_the_approval_by_email_in_chinese_with_the_certificate_link(
+        client, editor, pledge_page, mailoutbox):
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(editor)
+    profile.preferred_language = "en"  # the editor's admin language does not change the merchant's e-mail
+    profile.save()
+    client.force_login(editor)
+    pledge = factories.PledgeFactory(state="confirmed", merchant_name="泉城诚信茶社", email="shop@example.org")
+
+    client.post(f"/admin/pledges/{pledge.pk}/approve/")
+
+    pledge.refresh_from_db()
+    (message,) = mailoutbox
+    assert message.to == ["shop@example.org"] and "承诺" in message.subject
+    assert "泉城诚信茶社" in message.body and pledge.number in message.body
+    assert f"{pledge_page.get_full_url()}certificate/{pledge.number}/" in message.body
+    assert f"{pledge_page.get_site().root_url}/v/{pledge.number}/" in message.body
+    assert f"{pledge_page.get_full_url()}withdraw/" in message.body
+
+
+def test_bulk_approval_tells_each_merchant(client, admin_user, pledge_page, mailoutbox):
+    client.force_login(admin_user)
+    confirmed = factories.PledgeFactory.create_batch(2, state="confirmed")
+    ids = [pledge.pk for pledge in confirmed] + [factories.PledgeFactory(state="submitted").pk]
+
+    client.post("/admin/bulk/pledges/pledge/approve/?" + "&".join(f"id={pk}" for pk in ids))
+
+    assert sorted(message.to[0] for message in mailoutbox) == sorted(pledge.email for pledge in confirmed)
+
+
+def test_a_mail_server_that_is_down_does_not_undo_the_approval(client, editor, pledge_page, settings, monkeypatch):
+    import smtplib
+
+    from pledges import services
+
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("down")
+
+    monkeypatch.setattr(services, "send_mail", refuse)
+    client.force_login(editor)
+    pledge = factories.PledgeFactory(state="confirmed")
+
+    response = client.post(f"/admin/pledges/{pledge.pk}/approve/", follow=True)
+
+    assert Pledge.objects.get(pk=pledge.pk).state == PledgeState.APPROVED
+    assert any("e-mail" in str(message) or "邮件" in str(message) for message in response.context["messages"])
