@@ -2,6 +2,7 @@
 wsgiref server with a fixed pool of worker threads) and a load generator of
 concurrent form POSTs."""
 
+import argparse
 import contextlib
 import http.client
 import os
@@ -123,6 +124,19 @@ def server_cpu(pid):
 
 
 # --- the benchmark's own database and server ----------------------------------------------
+
+
+def run_benchmark(parser, database_prefix, measure):
+    """Parse the options every HTTP benchmark shares, then either serve (the child process that
+    ``server_process`` starts) or call ``measure(arguments, test_name)`` on a throwaway database."""
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--server-threads", type=int, default=8)
+    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.serve:
+        return serve(arguments.serve, arguments.server_threads)
+    with throwaway_database(database_prefix) as test_name:
+        return measure(arguments, test_name)
 
 
 @contextlib.contextmanager

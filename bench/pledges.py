@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "integrity_site.settings.test")
 
-from http_load import post_forms, serve, server_cpu, server_process, throwaway_database  # noqa: E402 - bench/ is on sys.path
+from http_load import post_forms, run_benchmark, server_cpu, server_process  # noqa: E402 - bench/ is on sys.path
 
 
 def credit_code(serial):
@@ -105,15 +105,7 @@ def register_queries(page, counts):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pledges", type=int, default=1000)
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--server-threads", type=int, default=8)
-    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
-    arguments = parser.parse_args()
-    if arguments.serve:
-        return serve(arguments.serve, arguments.server_threads)
-
-    with throwaway_database("bench-pledges-") as test_name:
-        measure(arguments, test_name)
+    return run_benchmark(parser, "bench-pledges-", measure)
 
 
 def measure(arguments, test_name):

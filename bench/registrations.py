@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "integrity_site.settings.test")
 
-from http_load import post_forms, serve, server_cpu, server_process, throwaway_database  # noqa: E402 - bench/ is on sys.path
+from http_load import post_forms, run_benchmark, server_cpu, server_process  # noqa: E402 - bench/ is on sys.path
 
 # --- the server process --------------------------------------------------------------
 
@@ -103,15 +103,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--registrations", type=int, default=1000)
     parser.add_argument("--capacity", type=int, default=800)
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--server-threads", type=int, default=8)
-    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
-    arguments = parser.parse_args()
-    if arguments.serve:
-        return serve(arguments.serve, arguments.server_threads)
-
-    with throwaway_database("bench-registrations-") as test_name:
-        measure(arguments, test_name)
+    return run_benchmark(parser, "bench-registrations-", measure)
 
 
 def measure(arguments, test_name):
