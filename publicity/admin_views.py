@@ -27,7 +27,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from integrity_site.core.pagination import paginate
 from publicity import cross_check
 from publicity.importer import report_directory
-from publicity.models import CrossCheckHit, ImportRun
+from publicity.models import CrossCheckHit, ImportRun, RecordKind
 from publicity.tasks import import_uploaded_feed
 
 IMPORT_PERMISSION = "publicity.import_publicity_feed"
@@ -41,8 +41,7 @@ class FeedUploadForm(forms.Form):
     file = forms.FileField(label=_("Feed file"), help_text=_("CSV (UTF-8 or GBK), XLSX or JSON."))
     kind = forms.ChoiceField(
         label=_("Kind"),
-        choices=[("auto", _("Detect from the header")), ("licence", _("Licence")), ("penalty", _("Penalty")),
-                 ("dishonest", _("Dishonest judgment debtor"))],
+        choices=[("auto", _("Detect from the header")), *RecordKind.choices],
         initial="auto",
     )
 

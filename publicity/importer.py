@@ -31,6 +31,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from integrity_site.core.registration.exports import spreadsheet_safe
 from publicity.layouts import detect_layout
 from publicity.models import PublicityRecord
 from publicity.normalise import AMOUNT_FIELDS, DATE_FIELDS, RECORD_FIELDS, build_record, row_hash
@@ -153,7 +154,8 @@ class RejectedRowsReport:
         self.writer.writerow([_("line"), _("column"), _("value"), _("reason")])
 
     def add(self, line, column, value, reason):
-        self.writer.writerow([line, column, "" if value is None else str(value)[:200], str(reason)])
+        # Cells come from an outside file and the report opens in Excel: no formulas.
+        self.writer.writerow([line, column, "" if value is None else spreadsheet_safe(str(value)[:200]), str(reason)])
 
     def close(self):
         self.file.close()

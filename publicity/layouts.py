@@ -25,12 +25,6 @@ class Layout:
     category_column: str = ""
     identity_columns: frozenset = field(default_factory=frozenset)
 
-    def column_for(self, field_name):
-        for column, mapped in self.columns.items():
-            if mapped == field_name:
-                return column
-        return field_name
-
 
 LICENCE_CURRENT = Layout(
     name="licence-current",

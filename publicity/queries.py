@@ -141,10 +141,7 @@ def credit_profile(credit_code, today=None):
     code = normalize_credit_code(credit_code)
     if not is_valid_credit_code(code):
         return None
-    records = [
-        public_entry(record)
-        for record in public_records(today).filter(credit_code=code).order_by("-decision_date", "-pk").only(*PUBLIC_FIELDS)
-    ]
+    records = [public_entry(record) for record in search(code, today=today)]
     sections = [section(code) for section in PROFILE_SECTIONS]
     names = [entry.name for entry in records] + [item.label for _title, items in sections for item in items]
     return CreditProfile(

@@ -10,6 +10,24 @@ from publicity.models import ImportRun
 from publicity.readers import FeedUnreadable
 
 
+def run_import(run, progress=None):
+    """Import the run's file and record how it ended on the run, whoever started it (the admin's
+    background task or the command line). Raises what import_feed raises, after recording it."""
+    runs = ImportRun.objects.filter(pk=run.pk)
+    try:
+        summary = import_feed(run.stored_path, kind=run.requested_kind, report_path=run.report_path or None,
+                              progress=progress)
+    except (FeedUnreadable, UnknownLayout) as error:
+        runs.update(status=ImportRun.Status.FAILED, error=str(error), finished_at=timezone.now())
+        raise
+    except BaseException as error:
+        runs.update(status=ImportRun.Status.FAILED, error=repr(error), finished_at=timezone.now())
+        raise
+    runs.update(status=ImportRun.Status.FINISHED, summary=summary.as_dict(), rows_done=summary.rows,
+                report_path=summary.report, finished_at=timezone.now())
+    return summary
+
+
 @task(backend="background")
 def import_uploaded_feed(run_id):
     run = ImportRun.objects.get(pk=run_id)
@@ -19,19 +37,6 @@ def import_uploaded_feed(run_id):
         ImportRun.objects.filter(pk=run_id).update(rows_done=summary.rows, bytes_done=bytes_done, bytes_total=bytes_total)
 
     try:
-        summary = import_feed(run.stored_path, kind=run.requested_kind, report_path=run.report_path, progress=progress)
+        return run_import(run, progress=progress).as_dict()
     except (FeedUnreadable, UnknownLayout) as error:
-        ImportRun.objects.filter(pk=run_id).update(
-            status=ImportRun.Status.FAILED, error=str(error), finished_at=timezone.now()
-        )
         return {"error": str(error)}
-    except Exception as error:
-        ImportRun.objects.filter(pk=run_id).update(
-            status=ImportRun.Status.FAILED, error=repr(error), finished_at=timezone.now()
-        )
-        raise
-    ImportRun.objects.filter(pk=run_id).update(
-        status=ImportRun.Status.FINISHED, summary=summary.as_dict(), rows_done=summary.rows,
-        finished_at=timezone.now(),
-    )
-    return summary.as_dict()

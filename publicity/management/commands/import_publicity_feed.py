@@ -3,12 +3,11 @@ import os
 import sys
 
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
-from publicity.importer import import_feed
 from publicity.layouts import UnknownLayout
-from publicity.models import ImportRun
+from publicity.models import ImportRun, RecordKind
 from publicity.readers import FeedUnreadable
+from publicity.tasks import run_import
 
 
 class Command(BaseCommand):
@@ -19,25 +18,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path")
-        parser.add_argument("--kind", choices=["licence", "penalty", "dishonest", "auto"], default="auto")
+        parser.add_argument("--kind", choices=[*RecordKind.values, "auto"], default="auto")
         parser.add_argument("--report", help="where to write the rejected-rows report (CSV)")
 
     def handle(self, *args, path, kind, report, **options):
         # Command-line imports join the admin's history of import runs.
         run = ImportRun.objects.create(
             file_name=os.path.basename(path)[:255], stored_path=os.path.abspath(path)[:500],
-            requested_kind=kind, status=ImportRun.Status.RUNNING,
+            requested_kind=kind, status=ImportRun.Status.RUNNING, report_path=report or "",
         )
         try:
-            summary = import_feed(path, kind=kind, report_path=report)
+            summary = run_import(run)
         except (FeedUnreadable, UnknownLayout) as error:
-            ImportRun.objects.filter(pk=run.pk).update(
-                status=ImportRun.Status.FAILED, error=str(error), finished_at=timezone.now()
-            )
             self.stderr.write(f"{path}: {error}")
             sys.exit(2)
-        ImportRun.objects.filter(pk=run.pk).update(
-            status=ImportRun.Status.FINISHED, summary=summary.as_dict(), rows_done=summary.rows,
-            report_path=summary.report, finished_at=timezone.now(),
-        )
         self.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False))
