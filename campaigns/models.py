@@ -124,7 +124,6 @@ class VolunteerEventPage(EventPage):
     ]
     parent_page_types = ["campaigns.CampaignIndexPage"]
     subpage_types = []
-    listing_prefetch = ("roles",)
 
     class Meta:
         verbose_name = _("volunteer event page")

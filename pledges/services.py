@@ -137,29 +137,36 @@ def send_confirmation_email(pledge, confirm_url, withdraw_url):
     )
 
 
-def approval_links(pledge):
-    """Absolute links for the approval e-mail: the certificate, the public verification page and
-    the private withdrawal link, on the pledge page in the site's default language."""
+def approval_page():
+    """The pledge page the approval e-mail links to: the one in the site's default language."""
     from campaigns.models import PledgePage
 
     pages = PledgePage.objects.live().order_by("pk")
-    page = pages.filter(locale__language_code=settings.LANGUAGE_CODE).first() or pages.first()
-    if page is None or page.get_site() is None:
+    return pages.filter(locale__language_code=settings.LANGUAGE_CODE).first() or pages.first()
+
+
+def approval_links(pledge, page):
+    """Absolute links for the approval e-mail: the certificate, the public verification page and
+    the private withdrawal link."""
+    url_parts = page.get_url_parts() if page else None
+    if url_parts is None:
         return {}
-    page_url = page.get_full_url()
+    _site_id, root_url, page_path = url_parts
+    page_url = root_url + page_path
     return {
         "certificate_url": page_url + page.reverse_subpage("certificate", args=[pledge.number]),
-        "verification_url": page.get_site().root_url + pledge.verification_path,
+        "verification_url": root_url + pledge.verification_path,
         "withdraw_url": page_url + page.reverse_subpage("withdraw", args=[withdrawal_token(pledge)]),
     }
 
 
-def send_approval_email(pledge):
+def send_approval_email(pledge, page=None):
     """Tell the merchant the pledge is approved and where its certificate is. In the site's
     default language, whichever language the approving editor uses; a mail server that is down
-    is logged and does not undo the approval. Returns whether the e-mail went out."""
+    is logged and does not undo the approval. Returns whether the e-mail went out. ``page``: the
+    pledge page to link to, when the caller already has it (a bulk approval)."""
     with translation.override(settings.LANGUAGE_CODE):
-        context = {"pledge": pledge, **approval_links(pledge)}
+        context = {"pledge": pledge, **approval_links(pledge, page or approval_page())}
         subject = _("Your integrity pledge is approved")
         message = render_to_string("pledges/email/approved.txt", context)
     try:

@@ -3,8 +3,6 @@
 import dataclasses
 import datetime
 
-from wagtail.models import Revision
-
 from .models import PledgeText
 
 
@@ -41,6 +39,3 @@ def current_text_revision():
     )
     return text.live_revision if text else None
 
-
-def revision_by_id(revision_id):
-    return Revision.objects.filter(pk=revision_id).first()

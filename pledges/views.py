@@ -192,11 +192,9 @@ def register_queryset(form):
 def register(request, page):
     form = RegisterFilterForm(request.GET or None)
     pledges = paginate(request, register_queryset(form), REGISTER_PAGE_SIZE)
-    query = request.GET.copy()
-    query.pop("page", None)
     page_url = page.url
     return page.render(request, template="pledges/register.html", context_overrides={
-        "filter_form": form, "pledges": pledges, "query_string": query.urlencode(),
+        "filter_form": form, "pledges": pledges,
         "rows": [(pledge, page_url + page.reverse_subpage("certificate", args=[pledge.number]))
                  for pledge in pledges],
         "json_url": route_url(page, "register_json"), "feed_url": route_url(page, "feed"),

@@ -174,9 +174,6 @@ class PledgeViewSet(SnippetViewSet):
     panels = [FieldPanel("merchant_name"), FieldPanel("entity_kind"), FieldPanel("industry"),
               FieldPanel("subdistrict"), FieldPanel("address")]
 
-    def get_queryset(self, request):
-        return Pledge.objects.all()
-
 
 register_permission_policy(Pledge, PledgePermissionPolicy(Pledge))
 register_permission_policy(PledgeText, PledgeTextPermissionPolicy(PledgeText))
@@ -212,13 +209,15 @@ class ApprovePledgesBulkAction(SnippetBulkAction):
     @classmethod
     def execute_action(cls, objects, user=None, **kwargs):
         approved = 0
+        # Looked up once for the whole selection, not once per pledge.
+        days, page = services.validity_days(), services.approval_page()
         for pledge in objects:
             try:
-                services.approve_pledge(pledge, user=user)
+                services.approve_pledge(pledge, user=user, days=days)
             except services.TransitionError:
                 continue  # not confirmed (yet, or any more): left as it is
             approved += 1
-            services.send_approval_email(pledge)
+            services.send_approval_email(pledge, page=page)
         return approved, 0
 
     def get_execution_context(self):
