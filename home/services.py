@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.utils import timezone
 
-from integrity_site.core.models import EventPage
+from integrity_site.core.events import event_page_models
 
 
 def latest_articles(locale, limit):
@@ -12,10 +12,6 @@ def latest_articles(locale, limit):
         article_model.objects.live().filter(locale=locale)
         .select_related("cover_image").order_by("-date", "-pk")[:limit]
     )
-
-
-def event_page_models():
-    return [model for model in apps.get_models() if issubclass(model, EventPage)]
 
 
 def upcoming_events(locale, limit):

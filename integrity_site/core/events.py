@@ -120,7 +120,7 @@ def event_listing(request, queryset, per_page):
     filtered = apply_filters(queryset, filters)
     events = (
         order_upcoming_first(with_seat_counts(filtered))
-        .select_related("venue").prefetch_related("tags", *queryset.model.listing_prefetch)
+        .select_related("venue").prefetch_related(*queryset.model.listing_prefetch)
     )
     return {
         "events": paginate(request, events, per_page),
