@@ -207,3 +207,18 @@ def test_mobile_numbers_never_appear_on_public_pages(client, lecture):
         text = client.get(url).content.decode()
         assert "13800138000" not in text, url
         assert "张三华" not in text, url
+
+
+def test_the_page_of_an_event_that_has_ended_shows_no_form_and_counts_no_seats(client, lecture):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    lecture.start_at = timezone.now() - datetime.timedelta(days=3)
+    lecture.end_at = lecture.start_at + datetime.timedelta(hours=2)
+    lecture.save_revision().publish()
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(lecture.url)
+
+    assert response.status_code == 200 and 'name="mobile"' not in response.text
+    assert not [query for query in queries.captured_queries if "seatpool" in query["sql"].lower()]

@@ -41,8 +41,9 @@ def retention_days(request):
 
 
 def registration_panel(request, page, form=None, message="", offer_waiting_list=False, event=None):
-    """What the event page shows about registration: state, seats left, the form."""
-    if not page.registration_enabled:
+    """What the event page shows about registration: state, seats left, the form. Nothing for
+    an event that has ended: its page shows the recap instead, so the seats are not counted."""
+    if not page.registration_enabled or not page.is_upcoming:
         return None
     event = event or registration_event(page)
     state = registration_state(event)
