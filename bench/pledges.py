@@ -64,7 +64,7 @@ def approved_pledges(total):
 
     from django.utils import timezone
 
-    from pledges.models import Pledge, PledgeState
+    from pledges.records import Pledge, PledgeState
     from pledges.texts import current_text_revision
 
     revision = current_text_revision()
@@ -111,7 +111,7 @@ def main():
 def measure(arguments, test_name):
     from django.db import connection
 
-    from pledges.models import Pledge, PledgeState
+    from pledges.records import Pledge, PledgeState
 
     site, page = build_site()
     site.hostname, site.port = "127.0.0.1", 80

@@ -109,7 +109,7 @@ def main():
 def measure(arguments, test_name):
     from django.db import connection
 
-    from integrity_site.core.registration.models import Registration, RegistrationStatus, SeatPool
+    from events.records import Registration, RegistrationStatus, SeatPool
 
     site, lectures, lecture = build_site(arguments.capacity)
     site.hostname, site.port = "127.0.0.1", 80

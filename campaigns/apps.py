@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class CampaignsConfig(AppConfig):
     name = "campaigns"
-    verbose_name = _("Campaigns, volunteer actions and pledges")
+    verbose_name = _("Campaigns and volunteer actions")

@@ -7,26 +7,21 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
+from events.listings import event_listing
+from events.models import EventIndexMixin, EventPage
 from integrity_site.core.blocks import BodyBlock
-from integrity_site.core.events import EventIndexMixin, event_listing
-from integrity_site.core.models import EventPage
+from integrity_site.core.models import SectionIndexPage
 
 
-class CampaignIndexPage(EventIndexMixin, RoutablePageMixin, Page):
+class CampaignIndexPage(EventIndexMixin, RoutablePageMixin, SectionIndexPage):
     """诚信者行动: theme campaigns and the volunteer events that carry them out."""
 
-    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    search_fields = Page.search_fields + [index.SearchField("intro")]
-    parent_page_types = ["home.HomePage"]
     subpage_types = ["campaigns.CampaignPage", "campaigns.VolunteerEventPage"]
-    max_count_per_parent = 1
     editor_section = "campaigns"
     volunteer_events_per_page = 12
 
@@ -159,68 +154,3 @@ class VolunteerRole(TranslatableMixin, Orderable):
 
     def __str__(self):
         return f"{self.name} ×{self.slots}"
-
-
-class PledgePage(RoutablePageMixin, Page):
-    """诚信经营承诺: merchants sign the integrity pledge here; the register, certificates and
-    private links live below the page. The pledge itself is the ``pledges`` app; the text
-    merchants sign is its live ``PledgeText`` snippet, and ``pledge_text`` here introduces it
-    (shown on its own while no pledge text is published)."""
-
-    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
-    pledge_text = StreamField(BodyBlock(), verbose_name=_("pledge text"))
-
-    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("pledge_text")]
-    search_fields = Page.search_fields + [
-        index.SearchField("intro"),
-        index.SearchField("pledge_text"),
-    ]
-    parent_page_types = ["home.HomePage"]
-    subpage_types = []
-    max_count_per_parent = 1
-    editor_section = "campaigns"
-
-    class Meta:
-        verbose_name = _("pledge page")
-
-    @path("", name="sign")
-    def sign_view(self, request):
-        from pledges import views
-
-        return views.sign(request, self)
-
-    @path("confirm/<str:token>/", name="confirm")
-    def confirm_view(self, request, token):
-        from pledges import views
-
-        return views.confirm(request, self, token)
-
-    @path("withdraw/<str:token>/", name="withdraw")
-    def withdraw_view(self, request, token):
-        from pledges import views
-
-        return views.withdraw(request, self, token)
-
-    @path("register/", name="register")
-    def register_view(self, request):
-        from pledges import views
-
-        return views.register(request, self)
-
-    @path("register/json/", name="register_json")
-    def register_json_view(self, request):
-        from pledges import views
-
-        return views.register_json(request, self)
-
-    @path("feed/", name="feed")
-    def feed_view(self, request):
-        from pledges.feeds import NewPledgesFeed
-
-        return NewPledgesFeed(self)(request)
-
-    @path("certificate/<str:number>/", name="certificate")
-    def certificate_view(self, request, number):
-        from pledges import views
-
-        return views.certificate(request, self, number)

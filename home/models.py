@@ -5,11 +5,12 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
 from integrity_site.core.blocks import BodyBlock
+from integrity_site.core.models import SectionIndexPage
 from integrity_site.core.pagination import paginate
 
 from .services import latest_articles, upcoming_events
@@ -41,7 +42,7 @@ class HomePage(Page):
         "home.ArticleIndexPage",
         "lectures.LectureIndexPage",
         "campaigns.CampaignIndexPage",
-        "campaigns.PledgePage",
+        "pledges.PledgePage",
         "honours.HonourIndexPage",
         "publicity.PublicityPage",
         "search.SearchPage",
@@ -57,16 +58,10 @@ class HomePage(Page):
         return context
 
 
-class ArticleIndexPage(Page):
+class ArticleIndexPage(SectionIndexPage):
     """诚信动态: the news section."""
 
-    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    search_fields = Page.search_fields + [index.SearchField("intro")]
-    parent_page_types = ["home.HomePage"]
     subpage_types = ["home.ArticlePage"]
-    max_count_per_parent = 1
     editor_section = "articles"
     articles_per_page = 12
 

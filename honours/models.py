@@ -7,19 +7,14 @@ from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
 from integrity_site.core.credit_code import normalize_credit_code, validate_credit_code
+from integrity_site.core.models import SectionIndexPage
 from integrity_site.core.text import pinyin_sort_key
 
 
-class HonourIndexPage(Page):
+class HonourIndexPage(SectionIndexPage):
     """诚信榜样: all honour lists, newest year first."""
 
-    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    search_fields = Page.search_fields + [index.SearchField("intro")]
-    parent_page_types = ["home.HomePage"]
     subpage_types = ["honours.HonourListPage"]
-    max_count_per_parent = 1
     editor_section = "honours"
 
     class Meta:

@@ -22,7 +22,7 @@ if settings.DEBUG:
 # Chinese pages live at /, English ones at /en/ (the default language carries no prefix).
 urlpatterns += i18n_patterns(
     # Private registration links (view or cancel), before Wagtail's catch-all.
-    path("", include("integrity_site.core.registration.urls")),
+    path("", include("events.urls")),
     # The short verification address of pledge certificates (/v/<number>/), printed as a QR code.
     path("", include("pledges.urls")),
     path("", include(wagtail_urls)),

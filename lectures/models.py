@@ -9,9 +9,10 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
+from events.listings import event_listing
+from events.models import EventIndexMixin, EventPage
 from integrity_site.core.blocks import CaptionedImageBlock
-from integrity_site.core.events import EventIndexMixin, event_listing
-from integrity_site.core.models import EventPage
+from integrity_site.core.models import SectionIndexPage
 
 
 class Speaker(TranslatableMixin, models.Model):
@@ -40,16 +41,10 @@ class Speaker(TranslatableMixin, models.Model):
         return self.name
 
 
-class LectureIndexPage(EventIndexMixin, RoutablePageMixin, Page):
+class LectureIndexPage(EventIndexMixin, RoutablePageMixin, SectionIndexPage):
     """儒信大讲堂: the lecture series."""
 
-    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    search_fields = Page.search_fields + [index.SearchField("intro")]
-    parent_page_types = ["home.HomePage"]
     subpage_types = ["lectures.LecturePage"]
-    max_count_per_parent = 1
     editor_section = "lectures"
     lectures_per_page = 12
 

@@ -11,7 +11,8 @@ from wagtail.admin.ui.components import Component
 
 from . import services
 from .forms import RevokeForm
-from .models import Pledge, PledgeState
+from .models import pledge_page
+from .records import Pledge, PledgeState
 
 REVIEW_URL_NAME = "wagtailsnippets_pledges_pledge:inspect"
 
@@ -31,7 +32,7 @@ def approve(request, pk):
                        % {"state": pledge.get_state_display()})
     else:
         messages.success(request, _("Pledge of %(name)s approved.") % {"name": pledge.merchant_name})
-        if not services.send_approval_email(pledge):
+        if not services.send_approval_email(pledge, pledge_page()):
             messages.warning(request, _("The e-mail telling the merchant could not be sent; the approval stands."))
     return redirect(review_url(pledge))
 

@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import Pledge
+from .records import Pledge
 
 try:  # the publicity part owns the feed; the pledge part works without it
     from publicity import cross_check as publicity_cross_check

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from integrity_site.core.models import SiteSettings
 
-from .models import Pledge
+from .records import Pledge
 from .texts import signed_text
 
 PLEDGE_TYPE = "行业自律型"

@@ -6,13 +6,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from integrity_site.core.credit_code import normalize_credit_code, validate_credit_code
-from integrity_site.core.registration.services import is_mainland_mobile, normalize_mobile
+from integrity_site.core.mobile import is_mainland_mobile, normalize_mobile
+from integrity_site.core.spreadsheets import looks_like_formula
 
-from .models import EntityKind, Industry
+from .records import EntityKind, Industry
 
 URL_PATTERN = re.compile(r"(https?://|www\.|\b[\w-]+\.(com|cn|net|org|top|xyz|info|io)\b)", re.IGNORECASE)
-# Spreadsheet programs run a cell that starts with one of these as a formula (exports).
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def subdistrict_choices(empty_label="---------"):
@@ -27,7 +26,7 @@ def validate_plain_name(value):
     """Names are shown in the register and exported to spreadsheets: no links, no formulas."""
     if URL_PATTERN.search(value):
         raise ValidationError(_("Please give the name without web addresses."), code="url")
-    if value.startswith(FORMULA_STARTS):
+    if looks_like_formula(value):
         raise ValidationError(_("A name cannot start with = + - or @."), code="formula")
 
 
@@ -92,7 +91,7 @@ class PledgeForm(forms.Form):
 
     def clean_address(self):
         value = self.cleaned_data["address"].strip()
-        if value.startswith(FORMULA_STARTS):
+        if looks_like_formula(value):
             raise ValidationError(_("An address cannot start with = + - or @."), code="formula")
         return value
 

@@ -1,191 +1,69 @@
-"""Integrity pledges (诚信经营承诺书): the versioned pledge text and the pledges merchants sign."""
+"""The pledge page, where merchants sign and the register and certificates live. It sits on top
+of the app's views; the pledges and the pledge text are ``pledges.records``."""
 
-import secrets
-
-from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
-from django.db import models
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
-from wagtail.models import DraftStateMixin, RevisionMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import StreamField
+from wagtail.models import Locale
 from wagtail.search import index
-from wagtail.search.queryset import SearchableQuerySetMixin
 
-from integrity_site.core.credit_code import validate_credit_code
+from integrity_site.core.blocks import BodyBlock
+from integrity_site.core.models import SectionIndexPage
 
-
-class PledgeText(DraftStateMixin, RevisionMixin, models.Model):
-    """The text merchants sign. Every published revision is kept: a pledge points at the
-    revision its merchant signed, and its certificate shows that revision."""
-
-    title = models.CharField(_("title"), max_length=120, help_text=_("For example 诚信经营承诺书."))
-    reason = models.TextField(
-        _("reason for the pledge"), help_text=_("承诺事由: why merchants make this pledge."),
-    )
-    commitment = RichTextField(
-        _("commitment"), features=["bold", "ol", "ul"], help_text=_("承诺内容: what the merchant promises."),
-    )
-    liability = models.TextField(
-        _("liability for breach"), help_text=_("违诺责任: what follows if the pledge is broken."),
-    )
-    revisions = GenericRelation("wagtailcore.Revision", related_query_name="pledge_text")
-
-    panels = [FieldPanel("title"), FieldPanel("reason"), FieldPanel("commitment"), FieldPanel("liability")]
-
-    class Meta:
-        verbose_name = _("pledge text")
-        verbose_name_plural = _("pledge texts")
-
-    def __str__(self):
-        return self.title
+from . import views
+from .feeds import NewPledgesFeed
+from .records import Pledge, PledgeText  # noqa: F401  (the app's data models, loaded with it)
 
 
-class PledgeState(models.TextChoices):
-    SUBMITTED = "submitted", _("submitted (awaiting e-mail confirmation)")
-    CONFIRMED = "confirmed", _("confirmed (awaiting review)")
-    APPROVED = "approved", _("approved")
-    EXPIRED = "expired", _("expired")
-    REVOKED = "revoked", _("revoked")
-    WITHDRAWN = "withdrawn", _("withdrawn")
+class PledgePage(RoutablePageMixin, SectionIndexPage):
+    """诚信经营承诺: merchants sign the integrity pledge here; the register, certificates and
+    private links live below the page. The pledges themselves are ``pledges.records``; the
+    text merchants sign is the live ``PledgeText`` snippet, and ``pledge_text`` here introduces it
+    (shown on its own while no pledge text is published)."""
 
+    pledge_text = StreamField(BodyBlock(), verbose_name=_("pledge text"))
 
-# A code can carry one active pledge. Unconfirmed submissions are not active, so that
-# nobody can block a merchant's code by submitting it without the merchant's e-mail.
-ACTIVE_STATES = (PledgeState.CONFIRMED, PledgeState.APPROVED)
-
-
-class EntityKind(models.TextChoices):
-    ENTERPRISE = "enterprise", _("enterprise")
-    INDIVIDUAL_BUSINESS = "individual_business", _("individual business")
-    SOCIAL_ORGANISATION = "social_organisation", _("social organisation")
-
-
-# The 信用承诺 category of each kind, for partner platforms.
-ENTITY_KIND_CATEGORY = {
-    EntityKind.ENTERPRISE: "法人及非法人组织",
-    EntityKind.INDIVIDUAL_BUSINESS: "个体工商户",
-    EntityKind.SOCIAL_ORGANISATION: "法人及非法人组织",
-}
-
-
-class Industry(models.TextChoices):
-    CATERING = "catering", _("catering")
-    RETAIL = "retail", _("retail")
-    ACCOMMODATION = "accommodation", _("accommodation")
-    CULTURE_TOURISM = "culture_tourism", _("culture and tourism")
-    LOCAL_SERVICES = "local_services", _("local services")
-    MEDICINE = "medicine", _("medicine and pharmacies")
-    EDUCATION = "education", _("education and training")
-    FINANCE = "finance", _("finance")
-    PROPERTY = "property", _("property and housing")
-    TRANSPORT = "transport", _("transport and logistics")
-    OTHER = "other", _("other")
-
-
-# Certificate numbers: short, easy to read aloud and to type from paper (no 0/O, 1/I/L).
-NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-NUMBER_LENGTH = 8
-
-
-def new_certificate_number():
-    return "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(NUMBER_LENGTH))
-
-
-class PledgeQuerySet(SearchableQuerySetMixin, models.QuerySet):
-    def active(self):
-        return self.filter(state__in=ACTIVE_STATES)
-
-    def published(self):
-        """In the public register: approved pledges whose merchant consented to publication."""
-        return self.filter(state=PledgeState.APPROVED)
-
-
-class Pledge(index.Indexed, models.Model):
-    """One merchant's signed integrity pledge."""
-
-    number = models.CharField(
-        _("certificate number"), max_length=16, unique=True, default=new_certificate_number, editable=False,
-    )
-    state = models.CharField(_("state"), max_length=20, choices=PledgeState.choices,
-                             default=PledgeState.SUBMITTED, db_index=True)
-    text_revision = models.ForeignKey(
-        "wagtailcore.Revision", on_delete=models.PROTECT, related_name="+", verbose_name=_("pledge text signed"),
-    )
-
-    # Public business details (published with the merchant's consent).
-    merchant_name = models.CharField(_("merchant name"), max_length=120)
-    credit_code = models.CharField(_("unified social credit code"), max_length=18,
-                                   validators=[validate_credit_code])
-    entity_kind = models.CharField(_("entity kind"), max_length=30, choices=EntityKind.choices)
-    industry = models.CharField(_("industry"), max_length=30, choices=Industry.choices)
-    # Free text, not choices: another district changes the list in settings, not in migrations.
-    subdistrict = models.CharField(_("subdistrict"), max_length=60)
-    address = models.CharField(_("address"), max_length=255)
-    consent_to_publication = models.BooleanField(_("consents to publication"), default=False)
-
-    # Personal data: only editors with the permission see it.
-    contact_person = models.CharField(_("contact person"), max_length=60)
-    mobile = models.CharField(_("mobile number"), max_length=20)
-    email = models.EmailField(_("e-mail"))
-    signatory_name = models.CharField(_("signed by"), max_length=60)
-
-    created_at = models.DateTimeField(_("submitted at"), default=timezone.now, db_index=True)
-    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
-    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, db_index=True)
-    valid_until = models.DateField(_("valid until"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("ended at"), null=True, blank=True)
-    closing_reason = models.TextField(_("reason for ending"), blank=True)
-
-    objects = PledgeQuerySet.as_manager()
+    content_panels = SectionIndexPage.content_panels + [FieldPanel("pledge_text")]
+    search_fields = SectionIndexPage.search_fields + [index.SearchField("pledge_text")]
+    subpage_types = []
+    editor_section = "campaigns"
 
     class Meta:
-        verbose_name = _("integrity pledge")
-        verbose_name_plural = _("integrity pledges")
-        ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["credit_code"], condition=Q(state__in=ACTIVE_STATES),
-                name="pledges_one_active_pledge_per_credit_code",
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["state", "-approved_at"], name="pledges_register_idx"),
-            models.Index(fields=["credit_code", "state"], name="pledges_code_state_idx"),
-        ]
-        permissions = [
-            ("view_pledge_personal_data", "Can see and export personal data of integrity pledges"),
-        ]
+        db_table = "campaigns_pledgepage"  # the table from before the page moved to this app
+        verbose_name = _("pledge page")
 
-    # The site search finds merchants by their public business details only: the
-    # contact person, mobile, e-mail and signatory are never indexed. State is
-    # not indexed either (transitions are conditional UPDATEs that do not
-    # re-index); the search checks it in the database.
-    search_fields = [
-        index.SearchField("merchant_name", boost=2),
-        index.AutocompleteField("merchant_name"),
-        index.SearchField("address"),
-        index.FilterField("credit_code"),
-    ]
+    @path("", name="sign")
+    def sign_view(self, request):
+        return views.sign(request, self)
 
-    def __str__(self):
-        return f"{self.merchant_name} ({self.credit_code})"
+    @path("confirm/<str:token>/", name="confirm")
+    def confirm_view(self, request, token):
+        return views.confirm(request, self, token)
 
-    @property
-    def is_active(self):
-        return self.state in ACTIVE_STATES
+    @path("withdraw/<str:token>/", name="withdraw")
+    def withdraw_view(self, request, token):
+        return views.withdraw(request, self, token)
 
-    @property
-    def verification_path(self):
-        from django.urls import reverse
-        from django.utils import translation
+    @path("register/", name="register")
+    def register_view(self, request):
+        return views.register(request, self)
 
-        # One language-neutral address, printed in the QR code.
-        with translation.override(settings.LANGUAGE_CODE):
-            return reverse("pledges:verify", args=[self.number])
+    @path("register/json/", name="register_json")
+    def register_json_view(self, request):
+        return views.register_json(request, self)
 
-    @property
-    def category(self):
-        return ENTITY_KIND_CATEGORY.get(self.entity_kind, "")
+    @path("feed/", name="feed")
+    def feed_view(self, request):
+        return NewPledgesFeed(self)(request)
+
+    @path("certificate/<str:number>/", name="certificate")
+    def certificate_view(self, request, number):
+        return views.certificate(request, self, number)
+
+
+def pledge_page(locale=None):
+    """The live pledge page in ``locale`` (the default language when none is given), else the
+    one in any language."""
+    pages = PledgePage.objects.live().order_by("pk")
+    return pages.filter(locale=locale or Locale.get_default()).first() or pages.first()

@@ -19,7 +19,7 @@ from wagtail.models import Site
 
 from integrity_site.core.models import SiteSettings
 
-from .models import ACTIVE_STATES, Pledge, PledgeState
+from .records import ACTIVE_STATES, Pledge, PledgeState
 
 logger = logging.getLogger(__name__)
 
@@ -137,14 +137,6 @@ def send_confirmation_email(pledge, confirm_url, withdraw_url):
     )
 
 
-def approval_page():
-    """The pledge page the approval e-mail links to: the one in the site's default language."""
-    from campaigns.models import PledgePage
-
-    pages = PledgePage.objects.live().order_by("pk")
-    return pages.filter(locale__language_code=settings.LANGUAGE_CODE).first() or pages.first()
-
-
 def approval_links(pledge, page):
     """Absolute links for the approval e-mail: the certificate, the public verification page and
     the private withdrawal link."""
@@ -160,13 +152,13 @@ def approval_links(pledge, page):
     }
 
 
-def send_approval_email(pledge, page=None):
+def send_approval_email(pledge, page):
     """Tell the merchant the pledge is approved and where its certificate is. In the site's
     default language, whichever language the approving editor uses; a mail server that is down
     is logged and does not undo the approval. Returns whether the e-mail went out. ``page``: the
-    pledge page to link to, when the caller already has it (a bulk approval)."""
+    pledge page to link to (``pledges.models.pledge_page()``)."""
     with translation.override(settings.LANGUAGE_CODE):
-        context = {"pledge": pledge, **approval_links(pledge, page or approval_page())}
+        context = {"pledge": pledge, **approval_links(pledge, page)}
         subject = _("Your integrity pledge is approved")
         message = render_to_string("pledges/email/approved.txt", context)
     try:

@@ -3,7 +3,7 @@
 import dataclasses
 import datetime
 
-from .models import PledgeText
+from .records import PledgeText
 
 
 @dataclasses.dataclass(frozen=True)

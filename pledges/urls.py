@@ -1,9 +1,9 @@
 from django.urls import path
 
-from . import views
+from . import verification
 
 app_name = "pledges"
 urlpatterns = [
     # The short address printed as a QR code on certificates.
-    path("v/<str:number>/", views.verify, name="verify"),
+    path("v/<str:number>/", verification.verify, name="verify"),
 ]

@@ -1,23 +1,21 @@
 """Public views of the pledge. The ``PledgePage`` routes delegate here with the page; the
-short verification URL ``/v/<number>/`` is a plain Django view."""
+short verification URL ``/v/<number>/`` is ``pledges.verification``."""
 
 from django.core import signing
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
-from wagtail.models import Locale
 
 from integrity_site.core.credit_code import is_valid_credit_code, normalize_credit_code
 from integrity_site.core.pagination import paginate
-from integrity_site.core.registration.ratelimit import hit
+from integrity_site.core.ratelimit import hit
 
 from . import services
 from .feeds import register_json_page
 from .forms import PledgeForm, RegisterFilterForm, WithdrawForm
-from .models import Pledge, PledgeState
 from .qr import qr_svg
+from .records import Pledge, PledgeState
 from .texts import current_text_revision, signed_text
 
 REGISTER_PAGE_SIZE = 20
@@ -25,14 +23,6 @@ REGISTER_PAGE_SIZE = 20
 # What the register and certificate read: public business details only, never personal data.
 PUBLIC_FIELDS = ["pk", "number", "state", "merchant_name", "credit_code", "entity_kind", "industry", "confirmed_at",
                  "subdistrict", "address", "approved_at", "valid_until", "closed_at", "text_revision_id"]
-
-
-def pledge_page_for_request(request):
-    """The pledge page in the language of the request, else in any language."""
-    from campaigns.models import PledgePage
-
-    pages = PledgePage.objects.live().order_by("pk")
-    return pages.filter(locale=Locale.get_active()).first() or pages.first()
 
 
 def route_url(page, name, *args):
@@ -223,19 +213,3 @@ def certificate(request, page, number):
         "pledge": pledge, "text": signed_text(pledge.text_revision),
         "verification_url": verification_url, "qr_code": qr_svg(verification_url),
     })
-
-
-def verify(request, number):
-    """The short address the QR code points to: is this pledge valid, expired or revoked?"""
-    pledge = Pledge.objects.filter(number=number.upper()).only(*PUBLIC_FIELDS).first()
-    if pledge is not None and pledge.approved_at is None:
-        pledge = None  # never approved: nothing to verify in public
-    page = pledge_page_for_request(request)
-    response = render(request, "pledges/verify.html", {
-        "pledge": pledge, "number": number,
-        "certificate_link": certificate_url(page, pledge) if page and pledge else "",
-        "register_link": route_url(page, "register") if page else "",
-    })
-    if pledge is None:
-        response.status_code = 404
-    return response

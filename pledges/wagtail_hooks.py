@@ -12,13 +12,19 @@ from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import DeleteView, IndexView, InspectView, SnippetViewSet
 
-from integrity_site.core.registration.exports import spreadsheet_safe
+from integrity_site.core.search_sections import SEARCH_SECTIONS_HOOK
+from integrity_site.core.spreadsheets import spreadsheet_safe
 
 from . import admin_views, services
 from .cross_check import check_pledge
 from .forms import RevokeForm, subdistrict_choices
-from .models import Industry, Pledge, PledgeState, PledgeText
+from .models import pledge_page
+from .records import Industry, Pledge, PledgeState, PledgeText
+from .site_search import pledge_search_section
 from .texts import signed_text
+
+# The site search shows merchants of the pledge register above the pages it finds.
+hooks.register(SEARCH_SECTIONS_HOOK, pledge_search_section)
 
 PERSONAL_DATA_PERMISSION = "pledges.view_pledge_personal_data"
 PERSONAL_FIELDS = ["contact_person", "mobile", "email", "signatory_name"]
@@ -210,7 +216,7 @@ class ApprovePledgesBulkAction(SnippetBulkAction):
     def execute_action(cls, objects, user=None, **kwargs):
         approved = 0
         # Looked up once for the whole selection, not once per pledge.
-        days, page = services.validity_days(), services.approval_page()
+        days, page = services.validity_days(), pledge_page()
         for pledge in objects:
             try:
                 services.approve_pledge(pledge, user=user, days=days)

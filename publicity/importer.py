@@ -31,7 +31,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from integrity_site.core.registration.exports import spreadsheet_safe
+from integrity_site.core.spreadsheets import spreadsheet_safe
 from publicity.layouts import detect_layout
 from publicity.models import PublicityRecord
 from publicity.normalise import AMOUNT_FIELDS, DATE_FIELDS, RECORD_FIELDS, build_record, row_hash

@@ -6,7 +6,6 @@ import html
 import re
 
 from django.contrib.contenttypes.models import ContentType
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
@@ -15,14 +14,12 @@ from wagtail.models import Page
 from wagtail.search.utils import normalise_query_string
 
 from integrity_site.core.pagination import paginate
-
-from .segmentation import TOKEN, segment_query
+from integrity_site.core.search_sections import search_sections
+from integrity_site.core.segmentation import TOKEN, search_operator, segment_query
 
 MAX_QUERY_LENGTH = 200
 SNIPPET_LENGTH = 120
 SUGGESTION_LIMIT = 8
-PLEDGE_RESULTS = 5
-PLEDGE_CANDIDATES = 50
 
 # Queries that hold personal data (a mobile number, an ID number, an e-mail
 # address) are answered but never written to the query log.
@@ -49,7 +46,7 @@ def search_pages(request, query, locale, per_page):
     """What the search page shows for ``query``; a blank query shows nothing."""
     query = clean_query(query)
     if not query or not segment_query(query):
-        return {"query": query, "results": None, "facets": [], "promotions": [], "pledges": [],
+        return {"query": query, "results": None, "facets": [], "promotions": [], "sections": [],
                 "popular_searches": popular_searches()}
 
     pages = locale_pages(locale)
@@ -72,7 +69,7 @@ def search_pages(request, query, locale, per_page):
     log_query(query)
     first_page = results.number == 1 and not selected_type
     return {
-        "pledges": matching_pledges(query) if first_page else [],
+        "sections": search_sections(query) if first_page else [],
         "matched_some_words": operator == "or",
         "query": query,
         "results": results,
@@ -81,18 +78,6 @@ def search_pages(request, query, locale, per_page):
         "promotions": promotions if first_page else [],
         "popular_searches": [] if results.paginator.count or promotions else popular_searches(),
     }
-
-
-def search_operator(queryset, query):
-    """"and" when every word of the query matches somewhere, else "or".
-
-    Chinese typed without spaces is cut into bigrams, and words run together
-    (泉城餐饮 for 泉城示范餐饮有限公司) give a bigram (城餐) that no text holds; rather
-    than nothing, such a query gets the best partial matches, ranked.
-    """
-    if len(segment_query(query).split()) > 1 and not queryset.search(query, operator="and").count():
-        return "or"
-    return "and"
 
 
 def type_facets(pages, query, operator="and"):
@@ -129,20 +114,6 @@ def promotions_for(query, pages):
             "page_id": pick.page_id,
         })
     return promotions
-
-
-def matching_pledges(query, limit=PLEDGE_RESULTS):
-    """Merchants in the public pledge register whose name or address matches."""
-    from pledges.models import Pledge
-
-    # Search the index, then keep what the register shows now (see Pledge.search_fields).
-    operator = search_operator(Pledge.objects.all(), query)
-    found = [pledge.pk for pledge in Pledge.objects.search(query, operator=operator)[:PLEDGE_CANDIDATES]]
-    published = Pledge.objects.published().in_bulk(found)
-    pledges = [published[pk] for pk in found if pk in published][:limit]
-    for pledge in pledges:
-        pledge.verification_url = reverse("pledges:verify", args=[pledge.number])
-    return pledges
 
 
 def searchable_text(page):

@@ -8,12 +8,13 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.rich_text import RichText
 
-from campaigns.models import CampaignIndexPage, CampaignPage, PledgePage, VolunteerEventPage, VolunteerRole
+from campaigns.models import CampaignIndexPage, CampaignPage, VolunteerEventPage, VolunteerRole
+from events.records import Venue
 from home.models import ArticleIndexPage, ArticlePage
 from honours.models import HonourEntry, HonourIndexPage, HonourListPage
-from integrity_site.core.models import Venue
 from integrity_site.demo.images import draw_cover
 from lectures.models import LectureIndexPage, LecturePage, LectureSpeaker, Speaker
+from pledges.models import PledgePage
 from publicity.models import PublicityPage
 from search.models import SearchPage
 
@@ -209,7 +210,7 @@ def publish_pledge_text(title="诚信经营承诺书", commitment="<ol><li>依�
                         reason="为营造诚实守信的营商环境，本单位自愿作出以下承诺。",
                         liability="如违背承诺，自愿接受信用惩戒并承担相应法律责任。", text=None):
     """Publish a pledge text (a new revision of ``text`` if given); returns the live revision."""
-    from pledges.models import PledgeText
+    from pledges.records import PledgeText
 
     if text is None:
         text = PledgeText(title=title, commitment=commitment, reason=reason, liability=liability, live=False)

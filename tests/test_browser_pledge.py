@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from django.core import mail
 
-from pledges.models import Pledge, PledgeState
 from pledges.qr import qr_svg
+from pledges.records import Pledge, PledgeState
 from tests import factories
 from tests.browser import PHONE
 

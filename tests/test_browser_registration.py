@@ -3,7 +3,7 @@ link, in a real browser (Debian's Chromium, driven by Playwright)."""
 
 import pytest
 
-from integrity_site.core.registration.models import Registration, RegistrationStatus
+from events.records import Registration, RegistrationStatus
 from tests import factories
 from tests.browser import PHONE
 

@@ -7,7 +7,7 @@ import zoneinfo
 
 import pytest
 
-from integrity_site.core.events import ics_escape, ics_fold
+from events.calendar import ics_escape, ics_fold
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from integrity_site.core.registration.services import register
+from events.services import register
 from lectures.models import LectureIndexPage
 from tests import factories
 
@@ -108,7 +108,7 @@ def test_volunteer_event_cards_count_the_places_of_every_role(client, home_page)
     event = factories.VolunteerEventPageFactory(
         parent=campaigns, title="宽厚里邀约", registration_enabled=True, roles=[("宣传员", 5), ("引导员", 3)],
     )
-    from integrity_site.core.events import with_seat_counts
+    from events.listings import with_seat_counts
 
     listed = with_seat_counts(type(event).objects.filter(pk=event.pk)).get()
     assert listed.listed_seats_left == 8

@@ -3,11 +3,12 @@ there, and renders in both languages."""
 
 import pytest
 
-from campaigns.models import CampaignPage, PledgePage, VolunteerEventPage
+from campaigns.models import CampaignPage, VolunteerEventPage
 from home.models import ArticleIndexPage, ArticlePage, HomePage
 from honours.models import HonourListPage
 from integrity_site.core.translation import translate_object
 from lectures.models import LectureIndexPage, LecturePage
+from pledges.models import PledgePage
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from wagtail.models import ModelLogEntry
 
-from pledges.models import Pledge, PledgeState
+from pledges.records import Pledge, PledgeState
 from tests import factories
 
 LIST_URL = "/admin/snippets/pledges/pledge/"
@@ -211,7 +211,7 @@ def test_active_pledges_are_subjects_of_the_daily_publicity_cross_check(db):
 
 
 def test_a_pledge_text_that_merchants_signed_cannot_be_deleted(client, admin_user):
-    from pledges.models import PledgeText
+    from pledges.records import PledgeText
 
     client.force_login(admin_user)
     factories.PledgeFactory(state="approved")

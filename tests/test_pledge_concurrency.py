@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from pledges import services
-from pledges.models import Pledge, PledgeState
+from pledges.records import Pledge, PledgeState
 from tests import factories
 
 CODE = "91230500MA1B3N1N2M"

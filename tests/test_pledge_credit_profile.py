@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from pledges import services
-from pledges.models import Pledge, PledgeState
+from pledges.records import Pledge, PledgeState
 from tests import factories
 
 pytestmark = pytest.mark.django_db

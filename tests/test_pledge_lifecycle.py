@@ -13,7 +13,7 @@ from wagtail.log_actions import registry as log_registry
 from wagtail.models import ModelLogEntry
 
 from pledges import services
-from pledges.models import Pledge, PledgeState
+from pledges.records import Pledge, PledgeState
 from tests import factories
 
 VALID_CODE = "914403001922038216"

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from integrity_site.core.models import SiteSettings
 from pledges import services
-from pledges.models import Pledge, PledgeState
+from pledges.records import Pledge, PledgeState
 from tests import factories
 
 PERSONAL = ("张三华", "13812341234", "李四明", "@example.org")
@@ -119,7 +119,7 @@ def test_new_pledges_are_published_as_rss(client, pledge_page):
 def test_the_certificate_shows_the_text_version_signed_even_after_the_text_changes(client, pledge_page, admin_user):
     pledge = factories.PledgeFactory(state="confirmed")
     services.approve_pledge(pledge, user=admin_user)
-    from pledges.models import PledgeText
+    from pledges.records import PledgeText
 
     factories.publish_pledge_text(title="新版承诺书", commitment="<p>全新的承诺内容。</p>",
                                   text=PledgeText.objects.get())

@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 from django.utils.html import escape
 
-from pledges.models import Pledge, PledgeState
+from pledges.records import Pledge, PledgeState
 from tests import factories
 
 VALID_CODE = "91350100M000100Y43"
@@ -169,7 +169,7 @@ def test_another_district_sets_its_own_subdistricts_in_settings(client, pledge_p
 
 
 def test_a_text_published_while_the_merchant_was_reading_must_be_read_before_signing(client, pledge_page):
-    from pledges.models import PledgeText
+    from pledges.records import PledgeText
 
     read = client.get(pledge_page.url).context["form"]["text_version"].value()
     factories.publish_pledge_text(title="新版承诺书", commitment="<p>新增：不虚假宣传。</p>", text=PledgeText.objects.get())

@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth.models import Group
 from openpyxl import load_workbook
 
-from integrity_site.core.registration.models import Registration
-from integrity_site.core.registration.services import register
+from events.records import Registration
+from events.services import register
 from integrity_site.core.sections import SECTION_GROUPS
 from tests import factories
 
@@ -155,7 +155,7 @@ def test_the_english_page_leads_to_the_same_registrations(client, admin_user, le
 
 def test_a_long_list_of_registrations_comes_a_page_at_a_time_with_the_totals(client, admin_user, home_page,
                                                                               django_assert_max_num_queries):
-    from integrity_site.core.registration.admin_views import REGISTRATIONS_PER_PAGE
+    from events.admin_views import REGISTRATIONS_PER_PAGE
 
     lectures = factories.LectureIndexPageFactory(parent=home_page)
     lecture = factories.LecturePageFactory(parent=lectures, title="大讲堂", slug="big", registration_enabled=True,

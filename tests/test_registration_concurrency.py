@@ -7,8 +7,8 @@ import pytest
 from django.db import connections
 from django.test import Client
 
-from integrity_site.core.registration.models import Registration, RegistrationStatus, SeatPool
-from integrity_site.core.registration.services import register
+from events.records import Registration, RegistrationStatus, SeatPool
+from events.services import register
 from tests import factories
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from integrity_site.core.registration.models import Registration, RegistrationStatus
-from integrity_site.core.registration.services import register
+from events.records import Registration, RegistrationStatus
+from events.services import register
 from integrity_site.core.translation import translate_object
 from tests import factories
 

@@ -7,8 +7,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from integrity_site.core.registration.models import Registration, RegistrationStatus, SeatPool
-from integrity_site.core.registration.services import (
+from events.records import Registration, RegistrationStatus, SeatPool
+from events.services import (
     CODE_ALPHABET,
     CancelOutcome,
     Outcome,

@@ -3,8 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
-    """Pieces every section shares: content blocks, site settings, the event page
-    base and the section editor groups. No page app is imported from here."""
+    """Primitives several apps share: content blocks, site settings, the section index
+    page base and editor groups, credit codes, privacy masking, Chinese text, translation,
+    the rate limiter and the spreadsheet guard. No app is imported from here."""
 
     name = "integrity_site.core"
     label = "core"

@@ -1,19 +1,13 @@
-from django.core.exceptions import ValidationError
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-from wagtail.fields import StreamField
-from wagtail.models import Page, TranslatableMixin
+from wagtail.fields import RichTextField
+from wagtail.models import Page, Site
 from wagtail.search import index
-
-from .blocks import BodyBlock
-from .registration import signals as _registration_signals  # noqa: F401  (connects receivers)
-from .registration.models import Registration, SeatPool  # noqa: F401  (models of this app)
 
 
 @register_setting(icon="site")
@@ -80,177 +74,30 @@ class SiteSettings(BaseSiteSetting):
         return self.localized("office_hours")
 
 
-class Venue(TranslatableMixin, models.Model):
-    """Where events take place: a community room, a hall, a street corner.
-    A snippet, translated with wagtail-localize like the pages that use it."""
-
-    name = models.CharField(_("name"), max_length=120)
-    subdistrict = models.CharField(_("subdistrict"), max_length=60, help_text=_("For example 解放路街道."))
-    community = models.CharField(_("community"), max_length=60, blank=True,
-                                 help_text=_("For example 宽厚里社区."))
-    address = models.CharField(_("address"), max_length=255)
-    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-
-    panels = [
-        FieldPanel("name"),
-        FieldRowPanel([FieldPanel("subdistrict"), FieldPanel("community")]),
-        FieldPanel("address"),
-        FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")], heading=_("Map coordinates")),
-    ]
-
-    class Meta(TranslatableMixin.Meta):
-        verbose_name = _("venue")
-        verbose_name_plural = _("venues")
-        ordering = ["subdistrict", "community", "name"]
-
-    def __str__(self):
-        return self.name
-
-    def clean(self):
-        super().clean()
-        if (self.latitude is None) != (self.longitude is None):
-            raise ValidationError(_("Give both latitude and longitude, or neither."))
-        if self.latitude is not None and not -90 <= self.latitude <= 90:
-            raise ValidationError({"latitude": _("Latitude lies between -90 and 90.")})
-        if self.longitude is not None and not -180 <= self.longitude <= 180:
-            raise ValidationError({"longitude": _("Longitude lies between -180 and 180.")})
-
-    @property
-    def has_coordinates(self):
-        return self.latitude is not None and self.longitude is not None
 
 
-class EventPage(RoutablePageMixin, Page):
-    """A dated event that residents attend and may register for: the base of
-    lectures and volunteer events. Registration itself lives in
-    ``core.registration``; the page only holds what the editor sets."""
+def personal_data_retention_days(site=None):
+    """How long personal data is kept: ``site``'s setting (the default site's when no site is
+    given), else the ``PERSONAL_DATA_RETENTION_DAYS`` setting when there is no site at all."""
+    if site is None:
+        site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return settings.PERSONAL_DATA_RETENTION_DAYS
+    return SiteSettings.for_site(site).personal_data_retention_days
 
-    start_at = models.DateTimeField(_("starts at"), db_index=True)
-    end_at = models.DateTimeField(_("ends at"))
-    venue = models.ForeignKey(
-        "core.Venue", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        verbose_name=_("venue"),
-    )
-    location = models.CharField(
-        _("room or meeting point"), max_length=255, blank=True,
-        help_text=_("Where exactly to go, for example 二楼活动室 or 南入口."),
-    )
-    summary = models.TextField(_("summary"), max_length=500, blank=True)
-    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
 
-    registration_enabled = models.BooleanField(_("take registrations online"), default=False)
-    capacity = models.PositiveIntegerField(
-        _("seats"), null=True, blank=True,
-        help_text=_("How many people can come, companions included. Empty: no limit."),
-    )
-    max_companions = models.PositiveSmallIntegerField(
-        _("companions per registration"), default=0,
-        help_text=_("How many companions one registration may bring; 0 allows none."),
-    )
-    registration_opens_at = models.DateTimeField(
-        _("registration opens at"), null=True, blank=True,
-        help_text=_("Empty: as soon as the page is published."),
-    )
-    registration_closes_at = models.DateTimeField(
-        _("registration closes at"), null=True, blank=True,
-        help_text=_("Empty: when the event starts. Registration always closes when the event starts."),
-    )
+class SectionIndexPage(Page):
+    """The page at the top of a section (news, lectures, campaigns, the pledge, honours,
+    publicity), once per home page: an introduction above what the section lists.
+    ``editor_section`` names the editor group that runs the section (``core.sections``)."""
 
-    search_fields = Page.search_fields + [
-        index.SearchField("summary"),
-        index.SearchField("location"),
-        index.SearchField("body"),
-        index.FilterField("start_at"),
-    ]
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
-    event_panels = [
-        MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("start_at"), FieldPanel("end_at")]),
-             FieldPanel("venue"), FieldPanel("location")],
-            heading=_("Time and place"),
-        ),
-        FieldPanel("summary"),
-        FieldPanel("body"),
-    ]
-    registration_panels = [
-        MultiFieldPanel(
-            [FieldPanel("registration_enabled"), FieldPanel("capacity"), FieldPanel("max_companions"),
-             FieldRowPanel([FieldPanel("registration_opens_at"), FieldPanel("registration_closes_at")])],
-            heading=_("Registration"),
-        ),
-    ]
-
-    # Related rows an event card shows, fetched in one query per listing.
-    listing_prefetch = ()
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    parent_page_types = ["home.HomePage"]
+    max_count_per_parent = 1
+    editor_section = ""
 
     class Meta:
         abstract = True
-
-    def clean(self):
-        super().clean()
-        errors = {}
-        if self.start_at and self.end_at and self.end_at <= self.start_at:
-            errors["end_at"] = _("The end must be after the start.")
-        if (self.registration_opens_at and self.registration_closes_at
-                and self.registration_closes_at <= self.registration_opens_at):
-            errors["registration_closes_at"] = _("Registration must close after it opens.")
-        if self.registration_opens_at and self.start_at and self.registration_opens_at >= self.start_at:
-            errors["registration_opens_at"] = _("Registration must open before the event starts.")
-        if errors:
-            raise ValidationError(errors)
-
-    @property
-    def is_upcoming(self):
-        return self.end_at >= timezone.now()
-
-    def seat_pools(self):
-        """The pools seats are taken from: ``[(key, label, capacity)]``. One pool for
-        the whole event; volunteer events override this with one pool per role."""
-        return [("", "", self.capacity)]
-
-    @classmethod
-    def capacity_expression(cls):
-        """The event's total capacity as a database expression, for listings."""
-        return models.F("capacity")
-
-    def get_context(self, request, *args, **kwargs):
-        from .registration.views import registration_panel
-
-        context = super().get_context(request, *args, **kwargs)
-        if "registration" in kwargs:  # a bound form after a POST
-            context["registration"] = kwargs["registration"]
-        else:
-            context["registration"] = registration_panel(request, self)
-        return context
-
-    @path("")
-    def event_view(self, request):
-        """The event page; a POST is a registration."""
-        if request.method == "POST":
-            from .registration.views import submit_registration
-
-            return submit_registration(request, self)
-        return self.render(request)
-
-    @path("ics/")
-    def calendar_file(self, request):
-        from .events import event_calendar_response
-
-        return event_calendar_response(request, [self], filename=f"{self.slug}.ics", name=self.title)
-
-    @property
-    def calendar_url(self):
-        return self.url + self.reverse_subpage("calendar_file")
-
-    @property
-    def start_at_passed(self):
-        return self.start_at <= timezone.now()
-
-    @property
-    def listed_seats_left(self):
-        """Seats left, from a listing's annotations (``core.events.with_seat_counts``)."""
-        capacity = getattr(self, "total_capacity", None)
-        if not self.registration_enabled or capacity is None:
-            return None
-        return max(capacity - (getattr(self, "seats_taken_total", 0) or 0), 0)

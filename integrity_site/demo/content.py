@@ -427,7 +427,7 @@ def build_tree(today):
     )
 
     pledge = PageSpec(
-        "campaigns.PledgePage", "integrity-pledge", Text("诚信经营承诺", "Integrity Pledge"),
+        "pledges.PledgePage", "integrity-pledge", Text("诚信经营承诺", "Integrity Pledge"),
         show_in_menus=True,
         fields={
             "intro": Text(

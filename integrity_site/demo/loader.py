@@ -85,7 +85,7 @@ class DemoLoader:
     def fill_pledges(self, admin):
         """The pledge text, and demo merchants through submit, confirm and approve."""
         from pledges import services
-        from pledges.models import PledgeText
+        from pledges.records import PledgeText
         from pledges.texts import current_text_revision
 
         if not PledgeText.objects.exists():
@@ -150,7 +150,7 @@ class DemoLoader:
 
     def add_event_relations(self, page, fields):
         if "venue" in fields:
-            page.venue = self.snippet("core.Venue", VENUES[fields["venue"]])
+            page.venue = self.snippet("events.Venue", VENUES[fields["venue"]])
         if "speakers" in fields:
             speaker_model = apps.get_model("lectures.Speaker")
             page.speakers = [

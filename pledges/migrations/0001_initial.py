@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 import integrity_site.core.credit_code
-import pledges.models
+import pledges.records
 import wagtail.fields
 from django.db import migrations, models
 
@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
             name='Pledge',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(default=pledges.models.new_certificate_number, editable=False, max_length=16, unique=True, verbose_name='certificate number')),
+                ('number', models.CharField(default=pledges.records.new_certificate_number, editable=False, max_length=16, unique=True, verbose_name='certificate number')),
                 ('state', models.CharField(choices=[('submitted', 'submitted (awaiting e-mail confirmation)'), ('confirmed', 'confirmed (awaiting review)'), ('approved', 'approved'), ('expired', 'expired'), ('revoked', 'revoked'), ('withdrawn', 'withdrawn')], db_index=True, default='submitted', max_length=20, verbose_name='state')),
                 ('merchant_name', models.CharField(max_length=120, verbose_name='merchant name')),
                 ('credit_code', models.CharField(max_length=18, validators=[integrity_site.core.credit_code.validate_credit_code], verbose_name='unified social credit code')),

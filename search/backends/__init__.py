@@ -1,1 +1,1 @@
-"""Search backends of the site: Wagtail's, taught Chinese (see search.segmentation)."""
+"""Search backends of the site: Wagtail's, taught Chinese (see integrity_site.core.segmentation)."""

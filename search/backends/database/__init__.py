@@ -1,6 +1,6 @@
 """Wagtail's database search backend (SQLite FTS5 or PostgreSQL text search) with
 Chinese cut into bigrams on both sides: in what is indexed and in what is
-searched (see search.segmentation). Select it with BACKEND
+searched (see integrity_site.core.segmentation). Select it with BACKEND
 "search.backends.database".
 """
 

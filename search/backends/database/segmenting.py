@@ -2,7 +2,7 @@
 
 from modelsearch.query import And, Boost, Not, Or, Phrase, PlainText
 
-from search.segmentation import segment_query, segment_text
+from integrity_site.core.segmentation import segment_query, segment_text
 
 
 class SegmentingIndexerMixin:

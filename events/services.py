@@ -19,12 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
-from .models import ACTIVE_STATUSES, Registration, RegistrationStatus, SeatPool
+from integrity_site.core.mobile import normalize_mobile
+
+from .records import ACTIVE_STATUSES, Registration, RegistrationStatus, SeatPool
 
 # No 0/O or 1/I: codes are read aloud and typed from paper at the check-in desk.
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
-MAINLAND_MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
 
 class Outcome(enum.Enum):
@@ -68,20 +69,6 @@ def new_registration_code():
 def normalize_code(raw):
     """What people type from a printout: lower case, spaces, dashes."""
     return re.sub(r"[\s\-]", "", (raw or "")).upper()
-
-
-def normalize_mobile(raw):
-    """Digits only, without a +86 / 0086 country prefix; full-width digits folded."""
-    text = (raw or "").translate({code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)})
-    digits = re.sub(r"[\s\-()+]", "", text)
-    for prefix in ("0086", "86"):
-        if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
-            digits = digits[len(prefix):]
-    return digits
-
-
-def is_mainland_mobile(number):
-    return bool(MAINLAND_MOBILE.match(number))
 
 
 # --- the event behind a page ------------------------------------------------------------

@@ -1,5 +1,4 @@
-"""Admin hooks of the registration mechanism and the Venue snippet (imported by
-``core.wagtail_hooks``)."""
+"""The events admin: the registrations screens, their buttons on event pages, and the Venue snippet."""
 
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -9,10 +8,10 @@ from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from integrity_site.core.models import EventPage, Venue
-
 from . import admin_views
+from .models import EventPage
 from .permissions import can_view_registrations, may_use_registrations_admin
+from .records import Venue
 
 app_name = "event_registrations"
 urlpatterns = [

@@ -2,24 +2,11 @@
 
 import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from wagtail.models import Site
 
-from integrity_site.core.events import event_page_models
-
-from .models import Registration
-
-
-def retention_days():
-    """The default site's setting, else the ``PERSONAL_DATA_RETENTION_DAYS`` setting."""
-    from integrity_site.core.models import SiteSettings
-
-    site = Site.objects.filter(is_default_site=True).first()
-    if site is None:
-        return settings.PERSONAL_DATA_RETENTION_DAYS
-    return SiteSettings.for_site(site).personal_data_retention_days
+from .listings import event_page_models
+from .records import Registration
 
 
 def expired_registrations(days, now=None):

@@ -1,13 +1,59 @@
-"""Registrations and the seat counters that enforce capacity in the database.
+"""The event domain's data: venues, registrations and the seat counters that enforce
+capacity in the database. (The event page types are in ``events.models``.)
 
 A registration always belongs to the event's page in the default language (the
 source of its translations), so that a seat taken from the English page and one
 taken from the Chinese page count against the same capacity.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.models import TranslatableMixin
+
+
+class Venue(TranslatableMixin, models.Model):
+    """Where events take place: a community room, a hall, a street corner.
+    A snippet, translated with wagtail-localize like the pages that use it."""
+
+    name = models.CharField(_("name"), max_length=120)
+    subdistrict = models.CharField(_("subdistrict"), max_length=60, help_text=_("For example 解放路街道."))
+    community = models.CharField(_("community"), max_length=60, blank=True,
+                                 help_text=_("For example 宽厚里社区."))
+    address = models.CharField(_("address"), max_length=255)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("subdistrict"), FieldPanel("community")]),
+        FieldPanel("address"),
+        FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")], heading=_("Map coordinates")),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        db_table = "core_venue"  # the table from before the events app had its own
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+        ordering = ["subdistrict", "community", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(_("Give both latitude and longitude, or neither."))
+        if self.latitude is not None and not -90 <= self.latitude <= 90:
+            raise ValidationError({"latitude": _("Latitude lies between -90 and 90.")})
+        if self.longitude is not None and not -180 <= self.longitude <= 180:
+            raise ValidationError({"longitude": _("Longitude lies between -180 and 180.")})
+
+    @property
+    def has_coordinates(self):
+        return self.latitude is not None and self.longitude is not None
 
 
 class RegistrationStatus(models.TextChoices):
@@ -33,6 +79,7 @@ class SeatPool(models.Model):
     seats_taken = models.PositiveIntegerField(_("seats taken"), default=0)
 
     class Meta:
+        db_table = "core_seatpool"
         verbose_name = _("seat pool")
         constraints = [
             models.UniqueConstraint(fields=["event", "role_key"], name="unique_seat_pool_per_event_role"),
@@ -68,6 +115,7 @@ class Registration(models.Model):
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     class Meta:
+        db_table = "core_registration"
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
         ordering = ["created_at", "pk"]

@@ -61,3 +61,15 @@ def segment_query(text):
     for chinese, other in TOKEN.findall(unicodedata.normalize("NFKC", text or "")):
         words.extend(bigrams(chinese) if chinese else [other])
     return " ".join(list(dict.fromkeys(words))[:MAX_QUERY_TOKENS])
+
+
+def search_operator(queryset, query):
+    """"and" when every word of the query matches somewhere, else "or".
+
+    Chinese typed without spaces is cut into bigrams, and words run together
+    (泉城餐饮 for 泉城示范餐饮有限公司) give a bigram (城餐) that no text holds; rather
+    than nothing, such a query gets the best partial matches, ranked.
+    """
+    if len(segment_query(query).split()) > 1 and not queryset.search(query, operator="and").count():
+        return "or"
+    return "and"

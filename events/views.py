@@ -1,6 +1,5 @@
 """Thin views: the registration form on an event page and the private link."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -12,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Site
 
+from integrity_site.core import ratelimit
+from integrity_site.core.models import personal_data_retention_days
 from integrity_site.core.privacy import mask_name
 
-from . import ratelimit
 from .forms import RegistrationForm
-from .models import RegistrationStatus
+from .records import RegistrationStatus
 from .services import (
     CancelOutcome,
     Outcome,
@@ -29,15 +29,6 @@ from .services import (
     registration_window,
     waiting_position,
 )
-
-
-def retention_days(request):
-    from integrity_site.core.models import SiteSettings
-
-    site = Site.find_for_request(request)
-    if site is None:
-        return settings.PERSONAL_DATA_RETENTION_DAYS
-    return SiteSettings.for_site(site).personal_data_retention_days
 
 
 def registration_panel(request, page, form=None, message="", offer_waiting_list=False, event=None):
@@ -62,7 +53,7 @@ def registration_panel(request, page, form=None, message="", offer_waiting_list=
         "form": form,
         "message": message,
         "offer_waiting_list": offer_waiting_list,
-        "retention_days": retention_days(request),
+        "retention_days": personal_data_retention_days(Site.find_for_request(request)),
     }
 
 
@@ -124,10 +115,10 @@ def registration_detail(request, code, token):
     if registration is None:
         limit = ratelimit.hit(request, "private_link")
         status = 404 if limit.allowed else 429
-        return render(request, "core/registration/unknown.html",
+        return render(request, "events/registration/unknown.html",
                       {"rate_limited": not limit.allowed}, status=status)
     if registration.anonymised_at:
-        return render(request, "core/registration/unknown.html", {"expired": True}, status=410)
+        return render(request, "events/registration/unknown.html", {"expired": True}, status=410)
 
     event = registration.event.specific
     page = event.localized  # the event in the visitor's language, where translated
@@ -142,7 +133,7 @@ def registration_detail(request, code, token):
         return HttpResponseRedirect(request.path, status=303)
 
     role_label = next((pool.label for pool in pools_for(page, event) if pool.key == registration.role_key), "")
-    response = TemplateResponse(request, "core/registration/detail.html", {
+    response = TemplateResponse(request, "events/registration/detail.html", {
         "registration": registration,
         "event": page,
         "role_label": role_label or registration.role_name,

@@ -5,7 +5,8 @@ Run it daily from cron, e.g. ``15 3 * * * cd /srv/site && .venv/bin/python manag
 
 from django.core.management.base import BaseCommand
 
-from integrity_site.core.registration.retention import purge_past_registrations, retention_days
+from events.retention import purge_past_registrations
+from integrity_site.core.models import personal_data_retention_days
 
 
 class Command(BaseCommand):
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Only report what would change.")
 
     def handle(self, *args, days=None, delete=False, dry_run=False, **options):
-        days = days if days is not None else retention_days()
+        days = days if days is not None else personal_data_retention_days()
         if days < 1:
             self.stderr.write("The retention period must be at least one day.")
             return

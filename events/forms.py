@@ -4,7 +4,7 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from .services import is_mainland_mobile, normalize_mobile
+from integrity_site.core.mobile import is_mainland_mobile, normalize_mobile
 
 
 class RegistrationForm(forms.Form):

@@ -1,5 +1,5 @@
 """Registrations of one event as CSV or XLSX, for editors. Personal data (name,
-mobile number) only for people with the ``core.export_personal_data`` permission."""
+mobile number) only for people with the ``events.export_personal_data`` permission."""
 
 import csv
 import io
@@ -9,16 +9,9 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from .models import Registration
+from integrity_site.core.spreadsheets import spreadsheet_safe
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value):
-    """Text that spreadsheet programs will not run as a formula (CSV/formula injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+from .records import Registration
 
 
 def _local(value):

@@ -11,19 +11,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page
 
-from integrity_site.core.events import event_page_models
 from integrity_site.core.pagination import paginate
 from integrity_site.core.privacy import mask_name, mask_phone
 
 from . import exports
 from .forms import CheckInForm
-from .models import Registration, RegistrationStatus
+from .listings import event_page_models
 from .permissions import (
     can_check_in,
     can_see_personal_data,
     can_view_registrations,
     may_use_registrations_admin,
 )
+from .records import Registration, RegistrationStatus
 from .services import CHECK_IN_MESSAGES, check_in, pools_for, registration_event
 
 # A lecture hall's worth per page: the check-in desk scrolls one page, the export has everyone.
@@ -47,7 +47,7 @@ def index(request):
         events += model.objects.filter(locale=locale, registration_enabled=True).annotate(**_counts())
     events = [event for event in events if can_view_registrations(request.user, event)]
     events.sort(key=lambda event: event.start_at, reverse=True)
-    return TemplateResponse(request, "core/registration/admin/index.html", {"events": events})
+    return TemplateResponse(request, "events/registration/admin/index.html", {"events": events})
 
 
 def _event_or_403(request, page_id):
@@ -79,7 +79,7 @@ def event_registrations(request, page_id):
     for registration in page.object_list:
         registration.shown_name = registration.name if personal else mask_name(registration.name)
         registration.shown_mobile = registration.mobile if personal else mask_phone(registration.mobile)
-    return TemplateResponse(request, "core/registration/admin/event.html", {
+    return TemplateResponse(request, "events/registration/admin/event.html", {
         "event": event,
         "pools": pools_for(event),
         "registrations": page,

@@ -1,0 +1,23 @@
+"""Sections that apps add to the first page of the site search, above the pages found (the
+pledge register's merchants, for instance). An app registers a function of the query under
+``SEARCH_SECTIONS_HOOK`` in its ``wagtail_hooks.py``; the search app asks every such function,
+so it imports none of the apps that answer."""
+
+from dataclasses import dataclass, field
+
+from wagtail import hooks
+
+SEARCH_SECTIONS_HOOK = "register_search_section"
+
+
+@dataclass(frozen=True)
+class SearchSection:
+    key: str  # names the section, e.g. "pledges"
+    template: str  # renders ``items`` (the template is the app's own)
+    items: list = field(default_factory=list)
+
+
+def search_sections(query):
+    """The non-empty sections that the apps have for ``query``, in hook order."""
+    sections = [function(query) for function in hooks.get_hooks(SEARCH_SECTIONS_HOOK)]
+    return [section for section in sections if section is not None and section.items]

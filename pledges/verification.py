@@ -1,0 +1,25 @@
+"""The short address printed as a QR code on certificates, ``/v/<number>/``: a plain Django view
+(outside the page tree) that says whether a pledge is valid, expired or revoked."""
+
+from django.shortcuts import render
+from wagtail.models import Locale
+
+from .models import pledge_page
+from .records import Pledge
+from .views import PUBLIC_FIELDS, certificate_url, route_url
+
+
+def verify(request, number):
+    """The short address the QR code points to: is this pledge valid, expired or revoked?"""
+    pledge = Pledge.objects.filter(number=number.upper()).only(*PUBLIC_FIELDS).first()
+    if pledge is not None and pledge.approved_at is None:
+        pledge = None  # never approved: nothing to verify in public
+    page = pledge_page(Locale.get_active())
+    response = render(request, "pledges/verify.html", {
+        "pledge": pledge, "number": number,
+        "certificate_link": certificate_url(page, pledge) if page and pledge else "",
+        "register_link": route_url(page, "register") if page else "",
+    })
+    if pledge is None:
+        response.status_code = 404
+    return response
