@@ -16,7 +16,7 @@ from .models import Pledge
 try:  # the publicity part owns the feed; the pledge part works without it
     from publicity import cross_check as publicity_cross_check
     from publicity import queries as publicity_queries
-    from publicity.models import PublicityRecord
+    from publicity.records import PublicityRecord
 except ImportError:  # pragma: no cover - only when the publicity app is not installed
     publicity_cross_check = None
     publicity_queries = None

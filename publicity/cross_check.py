@@ -29,7 +29,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from integrity_site.core.credit_code import is_valid_credit_code, normalize_credit_code
-from publicity.models import CrossCheckHit, PublicityRecord, RecordKind
+from publicity.records import CrossCheckHit, PublicityRecord, RecordKind
 
 # A dishonest judgment debtor who has fully performed is off the list.
 SETTLED_PERFORMANCE = {"全部已履行", "已履行", "全部履行"}

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from integrity_site.core.credit_code import is_valid_credit_code, normalize_credit_code
 from integrity_site.core.privacy import mask_name
-from publicity.models import PublicityRecord, RecordKind, SubjectCategory
+from publicity.records import PublicityRecord, RecordKind, SubjectCategory
 
 PUBLIC_FIELDS = [
     "pk", "kind", "document_number", "authority", "subject_name", "subject_category", "credit_code",

@@ -7,7 +7,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from publicity import admin_views, cross_check
-from publicity.models import CrossCheckHit, PublicityRecord
+from publicity.records import CrossCheckHit, PublicityRecord
 
 DASHBOARD_HITS = 20
 

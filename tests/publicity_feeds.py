@@ -70,7 +70,7 @@ def make_record(**fields):
 
     from django.utils import timezone
 
-    from publicity.models import PublicityRecord
+    from publicity.records import PublicityRecord
 
     defaults = {
         "kind": "penalty", "document_number": f"济历市监罚字〔2020〕{PublicityRecord.objects.count() + 1}号",

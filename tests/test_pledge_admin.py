@@ -69,7 +69,7 @@ def test_the_review_screen_says_when_no_feed_has_been_imported(client, admin_use
 
 
 def test_the_review_screen_shows_what_the_feed_knows_of_the_credit_code(client, admin_user):
-    from publicity.models import PublicityRecord
+    from publicity.records import PublicityRecord
 
     client.force_login(admin_user)
     pledge = factories.PledgeFactory(state="confirmed")

@@ -22,7 +22,7 @@ from publicity.cross_check import (
     recheck_all,
     register_cross_check_subject,
 )
-from publicity.models import CrossCheckHit
+from publicity.records import CrossCheckHit
 from tests.factories import HonourIndexPageFactory, HonourListPageFactory
 from tests.publicity_feeds import make_record
 

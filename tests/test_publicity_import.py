@@ -20,8 +20,8 @@ from publicity.feedgen import (
     write_feed,
 )
 from publicity.importer import FeedImport, import_feed
-from publicity.models import ImportRun, PublicityRecord, RecordKind, SubjectCategory
 from publicity.readers import FeedUnreadable
+from publicity.records import ImportRun, PublicityRecord, RecordKind, SubjectCategory
 from tests.publicity_feeds import (  # noqa: F401 (fixture)
     import_command,
     licence_row,
