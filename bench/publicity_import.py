@@ -36,7 +36,7 @@ CACHE = ROOT / ".cache" / "bench-publicity"
 def generate_files():
     """The feed files, made once and cached (deterministic)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "integrity_site.settings.test")
-    from publicity.feedgen import generate_feed
+    from tests.feedgen import generate_feed
 
     CACHE.mkdir(parents=True, exist_ok=True)
     files = []
@@ -153,7 +153,7 @@ LOOKUP_SCRIPT = """
 import json, random, statistics, time, django
 django.setup()
 from django.db import connection
-from publicity.models import PublicityRecord
+from publicity.records import PublicityRecord
 from publicity import queries
 from publicity.views import RESULTS_PER_PAGE
 from integrity_site.core.pagination import paginate
@@ -185,7 +185,7 @@ from django.db import connection
 from django.test import RequestFactory
 from integrity_site.core.pagination import paginate
 from publicity import queries
-from publicity.models import PublicityRecord
+from publicity.records import PublicityRecord
 from publicity.views import RESULTS_PER_PAGE
 names = PublicityRecord.objects.order_by("pk").values_list("subject_name", flat=True)
 people = sorted(set(names.filter(subject_category="natural_person")))

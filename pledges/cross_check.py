@@ -1,8 +1,7 @@
 """Pledges and the publicity data feed (联合奖惩): active pledges are cross-check subjects, the
 review screen asks the feed about one credit code, and a merchant's credit profile lists its
-current approved pledge."""
-
-import dataclasses
+current approved pledge. The feed is another part's: this module asks it, and tells it about
+pledges, only through integrity_site.core.credit_checks (registered in pledges/wagtail_hooks.py)."""
 
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
@@ -11,36 +10,15 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from integrity_site.core.credit_checks import CheckedItem, ProfileItem, check_credit
+
 from .records import Pledge
-
-try:  # the publicity part owns the feed; the pledge part works without it
-    from publicity import cross_check as publicity_cross_check
-    from publicity import queries as publicity_queries
-    from publicity.models import PublicityRecord
-except ImportError:  # pragma: no cover - only when the publicity app is not installed
-    publicity_cross_check = None
-    publicity_queries = None
-    PublicityRecord = None
-
-
-@dataclasses.dataclass
-class FeedCheck:
-    """What the review screen shows: whether any feed was imported, and what it says of the code."""
-
-    feed_imported: bool
-    penalties: list
-    dishonest: list
-
-    @property
-    def has_hits(self):
-        return bool(self.penalties or self.dishonest)
 
 
 def check_pledge(pledge):
-    if publicity_cross_check is None or not PublicityRecord.objects.exists():
-        return FeedCheck(feed_imported=False, penalties=[], dishonest=[])
-    result = publicity_cross_check.cross_check(credit_code=pledge.credit_code, name=pledge.merchant_name)
-    return FeedCheck(feed_imported=True, penalties=result.penalties, dishonest=result.dishonest)
+    """What the review screen shows: a CreditCheck of the pledge's code and name (or that no feed
+    has been imported)."""
+    return check_credit(credit_code=pledge.credit_code, name=pledge.merchant_name)
 
 
 def _review_url(pk):
@@ -50,15 +28,13 @@ def _review_url(pk):
         return ""
 
 
-if publicity_cross_check is not None:
-
-    @publicity_cross_check.register_cross_check_subject("pledge")
-    def active_pledges():
-        for pledge in Pledge.objects.active().only("pk", "merchant_name", "credit_code").iterator():
-            yield publicity_cross_check.CheckedItem(
-                pk=pledge.pk, label=pledge.merchant_name, credit_code=pledge.credit_code,
-                name=pledge.merchant_name, url=_review_url(pledge.pk),
-            )
+def active_pledges():
+    """The CheckedItems of the daily cross-check: every active pledge."""
+    for pledge in Pledge.objects.active().only("pk", "merchant_name", "credit_code").iterator():
+        yield CheckedItem(
+            pk=pledge.pk, label=pledge.merchant_name, credit_code=pledge.credit_code,
+            name=pledge.merchant_name, url=_review_url(pledge.pk),
+        )
 
 
 def current_pledges_for_code(credit_code, today=None):
@@ -83,11 +59,9 @@ def credit_profile_item(pledge):
         "approved": _local_date(timezone.localtime(pledge.approved_at).date() if pledge.approved_at else None),
         "valid_until": _local_date(pledge.valid_until),
     }
-    return publicity_queries.ProfileItem(label=pledge.merchant_name, detail=detail, url=pledge.verification_path)
+    return ProfileItem(label=pledge.merchant_name, detail=detail, url=pledge.verification_path)
 
 
-if publicity_queries is not None:
-
-    @publicity_queries.register_profile_section
-    def pledges_section(credit_code):
-        return _("Integrity pledges"), [credit_profile_item(pledge) for pledge in current_pledges_for_code(credit_code)]
+def pledges_section(credit_code):
+    """The credit profile's section of pledges: the current approved pledges of the code."""
+    return _("Integrity pledges"), [credit_profile_item(pledge) for pledge in current_pledges_for_code(credit_code)]

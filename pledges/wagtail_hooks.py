@@ -12,11 +12,12 @@ from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import DeleteView, IndexView, InspectView, SnippetViewSet
 
+from integrity_site.core import credit_checks
 from integrity_site.core.search_sections import SEARCH_SECTIONS_HOOK
 from integrity_site.core.spreadsheets import spreadsheet_safe
 
 from . import admin_views, services
-from .cross_check import check_pledge
+from .cross_check import active_pledges, check_pledge, pledges_section
 from .forms import RevokeForm, subdistrict_choices
 from .models import pledge_page
 from .records import Industry, Pledge, PledgeState, PledgeText
@@ -234,3 +235,14 @@ class ApprovePledgesBulkAction(SnippetBulkAction):
 
 
 hooks.register("register_bulk_action", ApprovePledgesBulkAction)
+
+
+# --- what pledges tell other parts of the site (integrity_site.core.credit_checks) ----------
+
+
+@hooks.register(credit_checks.CROSS_CHECK_SUBJECT_HOOK)
+def pledges_to_cross_check():
+    return "pledge", active_pledges
+
+
+hooks.register(credit_checks.CREDIT_PROFILE_SECTION_HOOK, pledges_section)

@@ -27,7 +27,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from integrity_site.core.pagination import paginate
 from publicity import cross_check
 from publicity.importer import report_directory
-from publicity.models import CrossCheckHit, ImportRun, RecordKind
+from publicity.records import CrossCheckHit, ImportRun, RecordKind
 from publicity.tasks import import_uploaded_feed
 
 IMPORT_PERMISSION = "publicity.import_publicity_feed"

@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from publicity.models import RecordKind
+from publicity.records import RecordKind
 
 
 @dataclasses.dataclass(frozen=True)

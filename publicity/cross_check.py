@@ -1,26 +1,14 @@
 """The cross-check (联合奖惩): is a party among the penalties in their publicity period or the
 dishonest judgment debtors?
 
-``cross_check(credit_code=…, name=…)`` answers for one party; pledge review and honour-list
-publishing call it on their own screens. ``recheck_all()`` (the daily `cross_check_publicity`
-command) runs it for every *cross-check subject* and keeps the hits for the admin dashboard.
-
-Cross-check subjects are registered, so that parts of the site that do not exist yet plug in
-without this module knowing them. The pledge part registers its active pledges like this::
-
-    from publicity.cross_check import CheckedItem, register_cross_check_subject
-
-    @register_cross_check_subject("pledge")
-    def active_pledges():
-        for pledge in Pledge.objects.active():
-            yield CheckedItem(pk=pledge.pk, label=pledge.merchant_name, credit_code=pledge.credit_code,
-                              name=pledge.merchant_name, url=…)
-
-Honour entries on live honour lists are registered in ``publicity.subjects``.
+``cross_check(credit_code=…, name=…)`` answers for one party with a CreditCheck; the publicity
+part registers it as the feed provider (``integrity_site.core.credit_checks.CREDIT_FEED_HOOK``),
+so that pledge review asks ``credit_checks.check_credit`` without importing this module.
+``recheck_all()`` (the daily `cross_check_publicity` command) runs it for every *cross-check
+subject* the other parts register (``CROSS_CHECK_SUBJECT_HOOK``: active pledges, entries of live
+honour lists) and keeps the hits for the admin dashboard.
 """
 
-import dataclasses
-import datetime
 import unicodedata
 
 from django.db import transaction
@@ -28,35 +16,13 @@ from django.db.models import Q
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from integrity_site.core.credit_checks import CreditCheck, Finding, cross_check_subjects
 from integrity_site.core.credit_code import is_valid_credit_code, normalize_credit_code
-from publicity.models import CrossCheckHit, PublicityRecord, RecordKind
+from publicity.records import CrossCheckHit, PublicityRecord, RecordKind
 
 # A dishonest judgment debtor who has fully performed is off the list.
 SETTLED_PERFORMANCE = {"全部已履行", "已履行", "全部履行"}
 LOOKUP_CHUNK = 500
-
-
-@dataclasses.dataclass(frozen=True)
-class Finding:
-    """One record that speaks against a party, and when."""
-
-    kind: str
-    document_number: str
-    authority: str
-    decision_date: datetime.date
-    publicity_until: datetime.date
-    matched_by: str  # "credit_code" or "name"
-    record_id: int
-
-
-@dataclasses.dataclass
-class CrossCheckResult:
-    penalties: list
-    dishonest: list
-
-    @property
-    def has_hits(self):
-        return bool(self.penalties or self.dishonest)
 
 
 def current_records(today=None):
@@ -82,7 +48,7 @@ def cross_check(credit_code="", name="", today=None):
     """Current penalties and dishonest-debtor records of a party, by credit code or exact name."""
     code, name = _lookup_terms(credit_code, name)
     if not (code or name):
-        return CrossCheckResult(penalties=[], dishonest=[])
+        return CreditCheck(penalties=[], dishonest=[], feed_imported=PublicityRecord.objects.exists())
     condition = Q()
     if code:
         condition |= Q(credit_code=code)
@@ -91,9 +57,10 @@ def cross_check(credit_code="", name="", today=None):
     findings = [
         _finding(record, code) for record in current_records(today).filter(condition).order_by("-decision_date", "pk")
     ]
-    return CrossCheckResult(
+    return CreditCheck(
         penalties=[finding for finding in findings if finding.kind == RecordKind.PENALTY],
         dishonest=[finding for finding in findings if finding.kind == RecordKind.DISHONEST],
+        feed_imported=bool(findings) or PublicityRecord.objects.exists(),
     )
 
 
@@ -107,30 +74,6 @@ def _finding(record, code):
     )
 
 
-@dataclasses.dataclass(frozen=True)
-class CheckedItem:
-    """Something the cross-check watches: a pledge, an honour entry…"""
-
-    pk: int
-    label: str
-    credit_code: str = ""
-    name: str = ""
-    url: str = ""
-
-
-SUBJECTS = {}
-
-
-def register_cross_check_subject(subject_type):
-    """Register a callable that yields the CheckedItems of ``subject_type`` to re-check daily."""
-
-    def register(function):
-        SUBJECTS[subject_type] = function
-        return function
-
-    return register
-
-
 def recheck_all(today=None):
     """Re-check every registered subject against the latest feed; keep exactly the current hits.
 
@@ -141,7 +84,7 @@ def recheck_all(today=None):
     now = timezone.now()
     checked = 0
     hits = []
-    for subject_type, items_function in SUBJECTS.items():
+    for subject_type, items_function in cross_check_subjects().items():
         items = list(items_function())
         checked += len(items)
         for start in range(0, len(items), LOOKUP_CHUNK):

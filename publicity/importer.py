@@ -33,9 +33,9 @@ from django.utils.translation import gettext as _
 
 from integrity_site.core.spreadsheets import spreadsheet_safe
 from publicity.layouts import detect_layout
-from publicity.models import PublicityRecord
 from publicity.normalise import AMOUNT_FIELDS, DATE_FIELDS, RECORD_FIELDS, build_record, row_hash
 from publicity.readers import EXTRA_CELLS, INVALID, FeedUnreadable, open_feed
+from publicity.records import PublicityRecord
 from publicity.working_days import is_late
 
 logger = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from publicity.models import RecordKind
+from publicity.records import RecordKind
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: layouts are constants

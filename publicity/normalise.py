@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext_lazy as _
 
 from integrity_site.core.credit_code import INDIVIDUAL_BUSINESS_PLACEHOLDER, is_valid_credit_code
-from publicity.models import PublicityRecord, RecordKind, SubjectCategory
+from publicity.records import PublicityRecord, RecordKind, SubjectCategory
 
 # Fields that take part in the row hash and are written on update, in a fixed order.
 RECORD_FIELDS = [

@@ -12,9 +12,10 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from integrity_site.core.credit_checks import credit_profile_sections
 from integrity_site.core.credit_code import is_valid_credit_code, normalize_credit_code
 from integrity_site.core.privacy import mask_name
-from publicity.models import PublicityRecord, RecordKind, SubjectCategory
+from publicity.records import PublicityRecord, RecordKind, SubjectCategory
 
 PUBLIC_FIELDS = [
     "pk", "kind", "document_number", "authority", "subject_name", "subject_category", "credit_code",
@@ -110,30 +111,11 @@ class CreditProfile:
     licences: list
     penalties: list
     dishonest: list
-    sections: list  # (title, entries) from other parts of the site: honours, pledges
+    sections: list  # (title, [ProfileItem, …]) from other parts of the site (honours, pledges), see credit_checks
 
     @property
     def is_empty(self):
         return not (self.licences or self.penalties or self.dishonest or any(items for _t, items in self.sections))
-
-
-# Other parts of the site add what they know of a merchant here: callables taking a credit code
-# and returning (section title, [ProfileItem, …]) — see register_profile_section.
-PROFILE_SECTIONS = []
-
-
-@dataclasses.dataclass
-class ProfileItem:
-    label: str
-    detail: str = ""
-    url: str = ""
-    date: datetime.date = None
-
-
-def register_profile_section(function):
-    if function not in PROFILE_SECTIONS:
-        PROFILE_SECTIONS.append(function)
-    return function
 
 
 def credit_profile(credit_code, today=None):
@@ -142,7 +124,7 @@ def credit_profile(credit_code, today=None):
     if not is_valid_credit_code(code):
         return None
     records = [public_entry(record) for record in search(code, today=today)]
-    sections = [section(code) for section in PROFILE_SECTIONS]
+    sections = credit_profile_sections(code)
     names = [entry.name for entry in records] + [item.label for _title, items in sections for item in items]
     return CreditProfile(
         credit_code=code,
@@ -150,7 +132,7 @@ def credit_profile(credit_code, today=None):
         licences=[entry for entry in records if entry.kind == RecordKind.LICENCE],
         penalties=[entry for entry in records if entry.kind == RecordKind.PENALTY],
         dishonest=[entry for entry in records if entry.kind == RecordKind.DISHONEST],
-        sections=[(title, items) for title, items in sections if items],
+        sections=sections,
     )
 
 

@@ -6,8 +6,8 @@ from django_tasks import task
 
 from publicity.importer import import_feed
 from publicity.layouts import UnknownLayout
-from publicity.models import ImportRun
 from publicity.readers import FeedUnreadable
+from publicity.records import ImportRun
 
 
 def run_import(run, progress=None):

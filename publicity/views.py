@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from integrity_site.core.pagination import paginate
 from publicity import charts, queries
-from publicity.models import PublicityRecord, RecordKind
+from publicity.records import PublicityRecord, RecordKind
 
 RESULTS_PER_PAGE = 20
 MAX_QUERY_LENGTH = 100

@@ -6,8 +6,9 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from integrity_site.core import credit_checks
 from publicity import admin_views, cross_check
-from publicity.models import CrossCheckHit, PublicityRecord
+from publicity.records import CrossCheckHit, PublicityRecord
 
 DASHBOARD_HITS = 20
 
@@ -22,6 +23,13 @@ def register_admin_urls():
         path("publicity/cross-check/<int:pk>/acknowledge/", admin_views.acknowledge_hit,
              name="publicity_acknowledge_cross_check_hit"),
     ]
+
+
+@hooks.register(credit_checks.CREDIT_FEED_HOOK)
+def check_credit_against_the_feed(credit_code="", name=""):
+    """The publicity part holds the feed: pledge review (and any other part) asks it through
+    credit_checks.check_credit."""
+    return cross_check.cross_check(credit_code=credit_code, name=name)
 
 
 @hooks.register("register_log_actions")

@@ -6,7 +6,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from publicity.feedgen import PENALTY_CURRENT_COLUMNS, write_feed
+from tests.feedgen import PENALTY_CURRENT_COLUMNS, write_feed
 
 
 @pytest.fixture(autouse=True)
@@ -70,7 +70,7 @@ def make_record(**fields):
 
     from django.utils import timezone
 
-    from publicity.models import PublicityRecord
+    from publicity.records import PublicityRecord
 
     defaults = {
         "kind": "penalty", "document_number": f"济历市监罚字〔2020〕{PublicityRecord.objects.count() + 1}号",

@@ -69,7 +69,7 @@ def test_the_review_screen_says_when_no_feed_has_been_imported(client, admin_use
 
 
 def test_the_review_screen_shows_what_the_feed_knows_of_the_credit_code(client, admin_user):
-    from publicity.models import PublicityRecord
+    from publicity.records import PublicityRecord
 
     client.force_login(admin_user)
     pledge = factories.PledgeFactory(state="confirmed")
@@ -201,11 +201,11 @@ def test_the_campaigns_and_pledges_editors_may_review_pledges_but_not_see_person
 
 
 def test_active_pledges_are_subjects_of_the_daily_publicity_cross_check(db):
-    from publicity.cross_check import SUBJECTS
+    from integrity_site.core.credit_checks import cross_check_subjects
 
     active = factories.PledgeFactory(state="approved")
     factories.PledgeFactory(state="revoked")
-    items = list(SUBJECTS["pledge"]())
+    items = list(cross_check_subjects()["pledge"]())
     assert [(item.pk, item.credit_code) for item in items] == [(active.pk, active.credit_code)]
     assert items[0].url == review_url(active)
 

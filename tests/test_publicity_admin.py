@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from integrity_site.core.sections import SECTION_GROUPS
-from publicity.models import ImportRun, PublicityRecord
+from publicity.records import ImportRun, PublicityRecord
 from tests.publicity_feeds import penalty_row, report_dir, write_penalties  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db

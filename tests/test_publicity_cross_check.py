@@ -10,19 +10,15 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from wagtail import hooks
 from wagtail.log_actions import registry as log_registry
 from wagtail.models import ModelLogEntry
 from wagtail.users.models import UserProfile
 
+from integrity_site.core.credit_checks import CROSS_CHECK_SUBJECT_HOOK, CheckedItem
 from integrity_site.core.sections import SECTION_GROUPS
-from publicity.cross_check import (
-    SUBJECTS,
-    CheckedItem,
-    cross_check,
-    recheck_all,
-    register_cross_check_subject,
-)
-from publicity.models import CrossCheckHit
+from publicity.cross_check import cross_check, recheck_all
+from publicity.records import CrossCheckHit
 from tests.factories import HonourIndexPageFactory, HonourListPageFactory
 from tests.publicity_feeds import make_record
 
@@ -89,6 +85,11 @@ def honour_list(home_page):
     ])
 
 
+def cross_check_subject(subject_type, items):
+    """Registers ``items`` as a cross-check subject for the duration of a ``with`` block."""
+    return hooks.register_temporarily(CROSS_CHECK_SUBJECT_HOOK, lambda: (subject_type, items))
+
+
 def run_daily_check():
     out = io.StringIO()
     call_command("cross_check_publicity", stdout=out)
@@ -127,29 +128,22 @@ def test_entries_of_unpublished_lists_are_not_checked(honour_list):
 def test_other_parts_plug_their_subjects_in_through_the_registry():
     make_record(subject_name="济南和平路明强建筑工程有限公司", credit_code="")
 
-    @register_cross_check_subject("test.pledge")
     def pledges():
         yield CheckedItem(pk=7, label="承诺书 7", name="济南和平路明强建筑工程有限公司")
         yield CheckedItem(pk=8, label="承诺书 8", credit_code=OTHER_CODE)
 
-    try:
+    with cross_check_subject("test.pledge", pledges):
         assert recheck_all()["hits"] == 1
         assert CrossCheckHit.objects.get().subject_type == "test.pledge"
-    finally:
-        SUBJECTS.pop("test.pledge")
 
 
 def test_the_daily_check_looks_items_up_in_chunks_not_one_by_one():
-    @register_cross_check_subject("test.many")
     def many():
         for number in range(300):
             yield CheckedItem(pk=number, label=str(number), name=f"商户{number}")
 
-    try:
-        with CaptureQueriesContext(connection) as queries:
-            recheck_all()
-    finally:
-        SUBJECTS.pop("test.many")
+    with cross_check_subject("test.many", many), CaptureQueriesContext(connection) as queries:
+        recheck_all()
 
     lookups = [query for query in queries.captured_queries if 'FROM "publicity_publicityrecord"' in query["sql"]]
     assert len(lookups) == 1
@@ -333,15 +327,12 @@ def test_the_list_of_all_hits_shows_who_acknowledged_when_and_why(client, follow
 def test_the_list_of_all_hits_is_paginated(client, admin_user):
     make_record(subject_name="济南和平路明强建筑工程有限公司", credit_code="")
 
-    @register_cross_check_subject("test.many")
     def many():
         for number in range(55):
             yield CheckedItem(pk=number, label=f"商户{number}", name="济南和平路明强建筑工程有限公司")
 
-    try:
+    with cross_check_subject("test.many", many):
         recheck_all()
-    finally:
-        SUBJECTS.pop("test.many")
     client.force_login(admin_user)
 
     first = client.get("/admin/publicity/cross-check/")

@@ -11,7 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from publicity import importer
-from publicity.feedgen import (
+from publicity.importer import FeedImport, import_feed
+from publicity.readers import FeedUnreadable
+from publicity.records import ImportRun, PublicityRecord, RecordKind, SubjectCategory
+from tests.feedgen import (
     DISHONEST_COLUMNS,
     LICENCE_2016_COLUMNS,
     LICENCE_CURRENT_COLUMNS,
@@ -19,9 +22,6 @@ from publicity.feedgen import (
     generate_feed,
     write_feed,
 )
-from publicity.importer import FeedImport, import_feed
-from publicity.models import ImportRun, PublicityRecord, RecordKind, SubjectCategory
-from publicity.readers import FeedUnreadable
 from tests.publicity_feeds import (  # noqa: F401 (fixture)
     import_command,
     licence_row,
@@ -306,7 +306,7 @@ def test_a_row_with_more_cells_than_the_header_is_rejected(tmp_path):
 def test_xlsx_cells_may_hold_real_dates_and_numbers(tmp_path):
     from openpyxl import Workbook
 
-    from publicity.feedgen import PENALTY_CURRENT_COLUMNS
+    from tests.feedgen import PENALTY_CURRENT_COLUMNS
 
     workbook = Workbook()
     sheet = workbook.active

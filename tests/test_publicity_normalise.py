@@ -14,8 +14,8 @@ from publicity.layouts import (
     detect_layout,
     normalise_header,
 )
-from publicity.models import SubjectCategory
 from publicity.normalise import RowError, build_record, parse_amount, parse_date
+from publicity.records import SubjectCategory
 from tests.publicity_feeds import licence_row, penalty_row
 
 TODAY = datetime.date(2020, 11, 30)

@@ -72,7 +72,7 @@ def test_results_can_be_narrowed_to_one_kind(client, publicity_page):
 
 
 def test_a_penalty_leaves_public_view_after_its_publicity_end_date_but_stays_stored(client, publicity_page):
-    from publicity.models import PublicityRecord
+    from publicity.records import PublicityRecord
 
     make_record(document_number="罚-过期", publicity_until=datetime.date(2020, 1, 1))
     make_record(document_number="罚-今天", publicity_until=datetime.date.today())

@@ -13,7 +13,7 @@ from django.utils import timezone
 from wagtail.users.models import UserProfile
 
 from integrity_site.core.sections import SECTION_GROUPS
-from publicity.models import ImportRun
+from publicity.records import ImportRun
 from tests.publicity_feeds import import_command, penalty_row, report_dir, write_penalties  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db

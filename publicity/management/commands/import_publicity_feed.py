@@ -5,8 +5,8 @@ import sys
 from django.core.management.base import BaseCommand
 
 from publicity.layouts import UnknownLayout
-from publicity.models import ImportRun, RecordKind
 from publicity.readers import FeedUnreadable
+from publicity.records import ImportRun, RecordKind
 from publicity.tasks import run_import
 
 

@@ -1,16 +1,19 @@
-"""What the publicity part knows of other parts: honour entries are cross-check subjects and
-appear on a merchant's credit profile. (Pledges register themselves the same way; see
-publicity.cross_check.)"""
+"""What the honour lists tell other parts of the site (see integrity_site.core.credit_checks): their
+entries are cross-check subjects and appear on a merchant's credit profile."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.models import Locale
 
 from honours.models import HonourEntry
-from publicity.cross_check import CheckedItem, register_cross_check_subject
-from publicity.queries import ProfileItem, register_profile_section
+from integrity_site.core.credit_checks import (
+    CREDIT_PROFILE_SECTION_HOOK,
+    CROSS_CHECK_SUBJECT_HOOK,
+    CheckedItem,
+    ProfileItem,
+)
 
 
-@register_cross_check_subject("honours.honourentry")
 def published_honour_entries():
     # Translations copy their entries; the default language's list is the one that counts.
     entries = HonourEntry.objects.filter(page__live=True, locale=Locale.get_default()).select_related("page")
@@ -21,7 +24,12 @@ def published_honour_entries():
         )
 
 
-@register_profile_section
+@hooks.register(CROSS_CHECK_SUBJECT_HOOK)
+def honour_entries_to_cross_check():
+    return "honours.honourentry", published_honour_entries
+
+
+@hooks.register(CREDIT_PROFILE_SECTION_HOOK)
 def honours_section(credit_code):
     entries = (
         HonourEntry.objects.filter(credit_code=credit_code, page__live=True, locale=Locale.get_active())
