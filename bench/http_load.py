@@ -54,8 +54,9 @@ def serve(port, threads):
         def log_message(self, *args):
             pass
 
-    httpd = make_server("127.0.0.1", port, get_wsgi_application(), server_class=Server,
-                        handler_class=QuietHandler)
+    httpd = make_server(
+        "127.0.0.1", port, get_wsgi_application(), server_class=Server, handler_class=QuietHandler
+    )
     print("ready", flush=True)
     httpd.serve_forever()
 
@@ -95,9 +96,12 @@ def post_forms(port, path, forms, clients):
                     break
                 n, fields = queue.pop()
             body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **fields})
-            headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie,
-                       "X-Real-IP": f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}",
-                       "Referer": f"http://127.0.0.1:{port}{path}"}
+            headers = {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": cookie,
+                "X-Real-IP": f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}",
+                "Referer": f"http://127.0.0.1:{port}{path}",
+            }
             started = time.perf_counter()
             connection.request("POST", path, body=body, headers=headers)
             response = connection.getresponse()
@@ -175,7 +179,10 @@ def server_process(script, threads, test_name):
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, script, "--serve", str(port), "--server-threads", str(threads)],
-        cwd=Path(script).resolve().parent.parent, env=env, stdout=subprocess.PIPE, text=True,
+        cwd=Path(script).resolve().parent.parent,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert server.stdout.readline().strip() == "ready", "the benchmark server did not start"

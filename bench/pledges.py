@@ -38,12 +38,22 @@ def credit_code(serial):
 
 
 def post_pledges(port, path, serials, clients):
-    forms = {n: {
-        "merchant_name": f"历下诚信商户{n}", "credit_code": credit_code(n),
-        "entity_kind": "individual_business", "industry": "catering", "subdistrict": "泉城路街道",
-        "address": f"泉城路{n}号", "contact_person": "张三华", "mobile": f"139{n % 100_000_000:08d}",
-        "email": f"merchant{n}@example.org", "signatory_name": "张三华", "consent_to_publication": "on",
-    } for n in serials}
+    forms = {
+        n: {
+            "merchant_name": f"历下诚信商户{n}",
+            "credit_code": credit_code(n),
+            "entity_kind": "individual_business",
+            "industry": "catering",
+            "subdistrict": "泉城路街道",
+            "address": f"泉城路{n}号",
+            "contact_person": "张三华",
+            "mobile": f"139{n % 100_000_000:08d}",
+            "email": f"merchant{n}@example.org",
+            "signatory_name": "张三华",
+            "consent_to_publication": "on",
+        }
+        for n in serials
+    }
     return post_forms(port, path, forms, clients)
 
 
@@ -71,15 +81,31 @@ def approved_pledges(total):
     existing = Pledge.objects.filter(state=PledgeState.APPROVED).count()
     now = timezone.now()
     subdistricts = ["解放路街道", "泉城路街道", "大明湖街道", "文东街道"]
-    Pledge.objects.bulk_create([
-        Pledge(merchant_name=f"公示商户{n}", credit_code=credit_code(50_000_000 + n), entity_kind="enterprise",
-               industry="retail", subdistrict=subdistricts[n % 4], address=f"经十路{n}号",
-               consent_to_publication=True, contact_person="李四", mobile="13800000000",
-               email=f"p{n}@example.org", signatory_name="李四", state=PledgeState.APPROVED,
-               text_revision=revision, confirmed_at=now, approved_at=now - datetime.timedelta(seconds=n),
-               valid_until=now.date() + datetime.timedelta(days=365), number=f"B{n:07d}")
-        for n in range(existing, total)
-    ], batch_size=1000)
+    Pledge.objects.bulk_create(
+        [
+            Pledge(
+                merchant_name=f"公示商户{n}",
+                credit_code=credit_code(50_000_000 + n),
+                entity_kind="enterprise",
+                industry="retail",
+                subdistrict=subdistricts[n % 4],
+                address=f"经十路{n}号",
+                consent_to_publication=True,
+                contact_person="李四",
+                mobile="13800000000",
+                email=f"p{n}@example.org",
+                signatory_name="李四",
+                state=PledgeState.APPROVED,
+                text_revision=revision,
+                confirmed_at=now,
+                approved_at=now - datetime.timedelta(seconds=n),
+                valid_until=now.date() + datetime.timedelta(days=365),
+                number=f"B{n:07d}",
+            )
+            for n in range(existing, total)
+        ],
+        batch_size=1000,
+    )
 
 
 def register_queries(page, counts):
@@ -92,7 +118,10 @@ def register_queries(page, counts):
     for count in counts:
         approved_pledges(count)
         measured = {}
-        for name, url in (("register_html", page.url + "register/"), ("register_json", page.url + "register/json/")):
+        for name, url in (
+            ("register_html", page.url + "register/"),
+            ("register_json", page.url + "register/json/"),
+        ):
             client.get(url)  # warm per-process caches
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(url)
@@ -121,31 +150,42 @@ def measure(arguments, test_name):
         post_pledges(port, page.url, range(10_000_000, 10_000_020), arguments.clients)
         Pledge.objects.all().delete()
         cpu_before = server_cpu(server_pid)
-        elapsed, latencies, statuses = post_pledges(port, page.url, range(arguments.pledges), arguments.clients)
+        elapsed, latencies, statuses = post_pledges(
+            port, page.url, range(arguments.pledges), arguments.clients
+        )
         cpu_seconds = server_cpu(server_pid) - cpu_before
 
     submitted = Pledge.objects.filter(state=PledgeState.SUBMITTED).count()
     result = {
-        "measure": "pledges_accepted_per_second", "database": connection.vendor,
-        "pledges": arguments.pledges, "clients": arguments.clients, "server_threads": arguments.server_threads,
-        "seconds": round(elapsed, 3), "per_second": round(arguments.pledges / elapsed, 1),
+        "measure": "pledges_accepted_per_second",
+        "database": connection.vendor,
+        "pledges": arguments.pledges,
+        "clients": arguments.clients,
+        "server_threads": arguments.server_threads,
+        "seconds": round(elapsed, 3),
+        "per_second": round(arguments.pledges / elapsed, 1),
         "server_cpu_seconds": round(cpu_seconds, 2),
         "per_server_cpu_second": round(arguments.pledges / cpu_seconds, 1) if cpu_seconds else None,
         "latency_ms_p50": round(statistics.median(latencies) * 1000, 1),
         "latency_ms_p95": round(statistics.quantiles(latencies, n=20)[-1] * 1000, 1),
         "statuses": {str(code): statuses.count(code) for code in sorted(set(statuses))},
-        "submitted": submitted, "no_lost_pledge": submitted == arguments.pledges,
+        "submitted": submitted,
+        "no_lost_pledge": submitted == arguments.pledges,
     }
     print(json.dumps(result, ensure_ascii=False), flush=True)
 
     queries = register_queries(page, [10, 10_000])
     constant = queries[10] == queries[10_000]
-    print(json.dumps({"measure": "register_queries", "approved_pledges": queries, "constant": constant}),
-          flush=True)
-    print(f"summary: {result['per_second']} pledges accepted/s on {connection.vendor} "
-          f"(p95 {result['latency_ms_p95']} ms, {result['server_cpu_seconds']} s server CPU); register "
-          f"queries at 10 / 10,000 pledges: {queries[10]} / {queries[10_000]} "
-          f"({'constant' if constant else 'GROWS'})")
+    print(
+        json.dumps({"measure": "register_queries", "approved_pledges": queries, "constant": constant}),
+        flush=True,
+    )
+    print(
+        f"summary: {result['per_second']} pledges accepted/s on {connection.vendor} "
+        f"(p95 {result['latency_ms_p95']} ms, {result['server_cpu_seconds']} s server CPU); register "
+        f"queries at 10 / 10,000 pledges: {queries[10]} / {queries[10_000]} "
+        f"({'constant' if constant else 'GROWS'})"
+    )
 
 
 if __name__ == "__main__":

@@ -124,14 +124,19 @@ def import_all(files, env, label, workdir):
     summaries = measured["summaries"]
     rows = sum(s["rows"] for s in summaries)
     result = {
-        "step": label, "rows": rows, "seconds": round(measured["seconds"], 2),
+        "step": label,
+        "rows": rows,
+        "seconds": round(measured["seconds"], 2),
         "rows_per_second": round(rows / measured["seconds"]),
         "cpu_seconds": round(measured["cpu_seconds"], 2),
         "reader_cpu_seconds": round(measured["reader_cpu_seconds"], 2),
         "rows_per_cpu_second": round(rows / (measured["cpu_seconds"] + measured["reader_cpu_seconds"])),
-        "peak_mb": round(max(peak_mb, measured["peak_pss_mb"]), 1), "peak_rss_mb": round(peak_mb, 1),
-        "peak_pss_mb": round(measured["peak_pss_mb"], 1), "baseline_mb": round(measured["baseline_mb"], 1),
-        "created": sum(s["created"] for s in summaries), "unchanged": sum(s["unchanged"] for s in summaries),
+        "peak_mb": round(max(peak_mb, measured["peak_pss_mb"]), 1),
+        "peak_rss_mb": round(peak_mb, 1),
+        "peak_pss_mb": round(measured["peak_pss_mb"], 1),
+        "baseline_mb": round(measured["baseline_mb"], 1),
+        "created": sum(s["created"] for s in summaries),
+        "unchanged": sum(s["unchanged"] for s in summaries),
         "rejected": sum(s["rejected"] for s in summaries),
     }
     print(json.dumps(result), flush=True)
@@ -141,12 +146,28 @@ def import_all(files, env, label, workdir):
 def command_check(files, env):
     """The management command itself, once, as an operator runs it (process start-up included)."""
     seconds, peak_mb, stdout = run_child(
-        [sys.executable, "manage.py", "import_publicity_feed", str(files[-1]),
-         "--report", str(Path(tempfile.gettempdir()) / "bench-command-rejected.csv")], env,
+        [
+            sys.executable,
+            "manage.py",
+            "import_publicity_feed",
+            str(files[-1]),
+            "--report",
+            str(Path(tempfile.gettempdir()) / "bench-command-rejected.csv"),
+        ],
+        env,
     )
     summary = json.loads(stdout.strip())
-    print(json.dumps({"step": "command, unchanged penalties file", "seconds": round(seconds, 2),
-                      "peak_mb": round(peak_mb, 1), **summary}), flush=True)
+    print(
+        json.dumps(
+            {
+                "step": "command, unchanged penalties file",
+                "seconds": round(seconds, 2),
+                "peak_mb": round(peak_mb, 1),
+                **summary,
+            }
+        ),
+        flush=True,
+    )
 
 
 LOOKUP_SCRIPT = """
@@ -235,30 +256,44 @@ def main():
         run_child([sys.executable, "manage.py", "migrate", "publicity", "zero", "--no-input"], env)
     run_child([sys.executable, "manage.py", "migrate", "--no-input"], env)
     vendor = "postgresql" if database_url.startswith("postgres") else "sqlite"
-    print(json.dumps({"database": vendor, "files": [f.name for f in files], "cpus": os.cpu_count()}), flush=True)
+    print(
+        json.dumps({"database": vendor, "files": [f.name for f in files], "cpus": os.cpu_count()}), flush=True
+    )
     first = import_all(files, env, "first import", workdir)
     second = import_all(files, env, "second import (unchanged)", workdir)
     command_check(files, env)
-    process = subprocess.run([sys.executable, "-c", LOOKUP_SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True)
+    process = subprocess.run(
+        [sys.executable, "-c", LOOKUP_SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     if process.returncode:
         raise SystemExit(process.stderr)
     lookup = json.loads(process.stdout.strip().splitlines()[-1])
     print(json.dumps(lookup), flush=True)
-    process = subprocess.run([sys.executable, "-c", NAME_LOOKUP_SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True)
+    process = subprocess.run(
+        [sys.executable, "-c", NAME_LOOKUP_SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     if process.returncode:
         raise SystemExit(process.stderr)
     print(process.stdout.strip().splitlines()[-1], flush=True)
     shutil.rmtree(workdir, ignore_errors=True)
-    print(json.dumps({
-        "database": vendor,
-        "first_rows_per_second": first["rows_per_second"], "first_seconds": first["seconds"],
-        "first_rows_per_cpu_second": first["rows_per_cpu_second"],
-        "second_rows_per_second": second["rows_per_second"], "second_seconds": second["seconds"],
-        "peak_mb": max(first["peak_mb"], second["peak_mb"]), "lookup_median_ms": lookup["median_ms"],
-        "lookup_p95_ms": lookup["p95_ms"],
-        "targets_met": first["rows_per_second"] >= 10_000 and max(first["peak_mb"], second["peak_mb"]) < 300
-        and lookup["p95_ms"] < 10,
-    }))
+    print(
+        json.dumps(
+            {
+                "database": vendor,
+                "first_rows_per_second": first["rows_per_second"],
+                "first_seconds": first["seconds"],
+                "first_rows_per_cpu_second": first["rows_per_cpu_second"],
+                "second_rows_per_second": second["rows_per_second"],
+                "second_seconds": second["seconds"],
+                "peak_mb": max(first["peak_mb"], second["peak_mb"]),
+                "lookup_median_ms": lookup["median_ms"],
+                "lookup_p95_ms": lookup["p95_ms"],
+                "targets_met": first["rows_per_second"] >= 10_000
+                and max(first["peak_mb"], second["peak_mb"]) < 300
+                and lookup["p95_ms"] < 10,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -36,8 +36,16 @@ from http_load import post_forms, run_benchmark, server_cpu, server_process  # n
 
 
 def post_registrations(port, path, numbers, clients):
-    forms = {n: {"name": f"居民{n}", "mobile": f"138{n:08d}", "consent": "on",
-                 "join_waiting_list": "on", "submission_token": f"bench-{n}"} for n in numbers}
+    forms = {
+        n: {
+            "name": f"居民{n}",
+            "mobile": f"138{n:08d}",
+            "consent": "on",
+            "join_waiting_list": "on",
+            "submission_token": f"bench-{n}",
+        }
+        for n in numbers
+    }
     return post_forms(port, path, forms, clients)
 
 
@@ -57,9 +65,15 @@ def build_site(capacity):
     lectures = factories.LectureIndexPageFactory(parent=home)
     start = timezone.now() + datetime.timedelta(days=7)
     lecture = factories.LecturePageFactory(
-        parent=lectures, title="压力测试讲座", slug="bench", start_at=start,
-        end_at=start + datetime.timedelta(hours=2), registration_enabled=True, capacity=capacity,
-        venue=factories.VenueFactory(), speakers=[factories.SpeakerFactory()],
+        parent=lectures,
+        title="压力测试讲座",
+        slug="bench",
+        start_at=start,
+        end_at=start + datetime.timedelta(hours=2),
+        registration_enabled=True,
+        capacity=capacity,
+        venue=factories.VenueFactory(),
+        speakers=[factories.SpeakerFactory()],
     )
     return site, lectures, lecture
 
@@ -85,9 +99,15 @@ def index_queries(lectures, counts):
         for n in range(existing, count):
             start = timezone.now() + datetime.timedelta(days=n + 1)
             page = factories.LecturePageFactory(
-                parent=lectures, title=f"讲座{n}", slug=f"talk-{n}", start_at=start,
-                end_at=start + datetime.timedelta(hours=2), venue=venue, speakers=[speaker],
-                registration_enabled=True, capacity=30,
+                parent=lectures,
+                title=f"讲座{n}",
+                slug=f"talk-{n}",
+                start_at=start,
+                end_at=start + datetime.timedelta(hours=2),
+                venue=venue,
+                speakers=[speaker],
+                registration_enabled=True,
+                capacity=30,
             )
             page.tags.add("诚信")
             page.save_revision().publish()
@@ -130,27 +150,44 @@ def measure(arguments, test_name):
     waiting = Registration.objects.filter(status=RegistrationStatus.WAITING).count()
     seats = SeatPool.objects.get(event=lecture).seats_taken
     result = {
-        "measure": "registrations_per_second", "database": connection.vendor,
-        "registrations": arguments.registrations, "capacity": arguments.capacity,
-        "clients": arguments.clients, "server_threads": arguments.server_threads,
-        "seconds": round(elapsed, 3), "per_second": round(arguments.registrations / elapsed, 1),
+        "measure": "registrations_per_second",
+        "database": connection.vendor,
+        "registrations": arguments.registrations,
+        "capacity": arguments.capacity,
+        "clients": arguments.clients,
+        "server_threads": arguments.server_threads,
+        "seconds": round(elapsed, 3),
+        "per_second": round(arguments.registrations / elapsed, 1),
         "server_cpu_seconds": round(cpu_seconds, 2),
         "latency_ms_p50": round(statistics.median(latencies) * 1000, 1),
         "latency_ms_p95": round(statistics.quantiles(latencies, n=20)[-1] * 1000, 1),
         "statuses": {str(code): statuses.count(code) for code in sorted(set(statuses))},
-        "confirmed": confirmed, "waiting": waiting, "seats_taken": seats,
+        "confirmed": confirmed,
+        "waiting": waiting,
+        "seats_taken": seats,
         "no_overbooking": confirmed == seats == min(arguments.capacity, arguments.registrations),
         "no_lost_registration": confirmed + waiting == arguments.registrations,
     }
     print(json.dumps(result, ensure_ascii=False), flush=True)
 
     queries = index_queries(lectures, [5, 20, 200])
-    print(json.dumps({"measure": "index_page_queries", "events_in_section": queries, "per_page": 20,
-                      "constant": len(set(queries.values())) == 1}), flush=True)
-    print(f"summary: {result['per_second']} registrations/s on {connection.vendor} "
-          f"(p95 {result['latency_ms_p95']} ms, overbooking: {'none' if result['no_overbooking'] else 'YES'}); "
-          f"index page of 20 events: {queries[20]} queries "
-          f"({'constant' if len(set(queries.values())) == 1 else 'GROWS'}: {queries})")
+    print(
+        json.dumps(
+            {
+                "measure": "index_page_queries",
+                "events_in_section": queries,
+                "per_page": 20,
+                "constant": len(set(queries.values())) == 1,
+            }
+        ),
+        flush=True,
+    )
+    print(
+        f"summary: {result['per_second']} registrations/s on {connection.vendor} "
+        f"(p95 {result['latency_ms_p95']} ms, overbooking: {'none' if result['no_overbooking'] else 'YES'}); "
+        f"index page of 20 events: {queries[20]} queries "
+        f"({'constant' if len(set(queries.values())) == 1 else 'GROWS'}: {queries})"
+    )
 
 
 if __name__ == "__main__":

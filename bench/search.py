@@ -28,10 +28,40 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
 WORDS = [
-    "诚信", "信用", "宽厚里", "解放路", "街道", "社区", "商户", "承诺", "儒信大讲堂", "诚信者行动",
-    "双公示", "行政许可", "行政处罚", "失信被执行人", "信用修复", "示范街区", "志愿者", "明码标价",
-    "守信激励", "失信惩戒", "信用承诺", "营商环境", "食品安全", "消费者", "文明", "防范非法集资",
-    "金牌服务员", "诚信单位", "信用示范企业", "历下区", "济南", "芙蓉街", "大明湖", "泉城路",
+    "诚信",
+    "信用",
+    "宽厚里",
+    "解放路",
+    "街道",
+    "社区",
+    "商户",
+    "承诺",
+    "儒信大讲堂",
+    "诚信者行动",
+    "双公示",
+    "行政许可",
+    "行政处罚",
+    "失信被执行人",
+    "信用修复",
+    "示范街区",
+    "志愿者",
+    "明码标价",
+    "守信激励",
+    "失信惩戒",
+    "信用承诺",
+    "营商环境",
+    "食品安全",
+    "消费者",
+    "文明",
+    "防范非法集资",
+    "金牌服务员",
+    "诚信单位",
+    "信用示范企业",
+    "历下区",
+    "济南",
+    "芙蓉街",
+    "大明湖",
+    "泉城路",
 ]
 FILLER = "的在和了是为与对从以及等把被让向于也都将使更要就"
 
@@ -62,7 +92,9 @@ def percentile(values, share):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--publicity-records", type=int, default=130_000)
     parser.add_argument("--queries", type=int, default=100)
@@ -98,10 +130,15 @@ def main():
     news = factories.ArticleIndexPageFactory(parent=home)
     # Published straight away, without revisions: this measures search, not publishing.
     for number in range(args.pages):
-        news.add_child(instance=ArticlePage(
-            slug=f"article-{number}", title=sentence(rng, 3)[:60], live=True,
-            lead=sentence(rng, 8), body=factories.body(sentence(rng, 40), sentence(rng, 40)),
-        ))
+        news.add_child(
+            instance=ArticlePage(
+                slug=f"article-{number}",
+                title=sentence(rng, 3)[:60],
+                live=True,
+                lead=sentence(rng, 8),
+                body=factories.body(sentence(rng, 40), sentence(rng, 40)),
+            )
+        )
     build_seconds = time.perf_counter() - started
 
     records_seconds = None
@@ -132,8 +169,11 @@ def main():
         assert response.status_code == 200, query
         found += b'class="search-results"' in response.content
 
-    backend = (f"{settings.SEARCH_ENGINE} {settings.ELASTICSEARCH_URL}" if settings.ELASTICSEARCH_URL
-               else f"database search on {connection.vendor}")
+    backend = (
+        f"{settings.SEARCH_ENGINE} {settings.ELASTICSEARCH_URL}"
+        if settings.ELASTICSEARCH_URL
+        else f"database search on {connection.vendor}"
+    )
     summary = {
         "backend": backend,
         "pages": args.pages,
@@ -148,9 +188,11 @@ def main():
         "page_p50_ms": round(statistics.median(page_latencies), 1),
         "page_p95_ms": round(percentile(page_latencies, 0.95), 1),
     }
-    print(f"{backend}: {args.pages} pages, update_index {summary['update_index_s']} s; "
-          f"{len(latencies)} queries: search p50 {summary['query_p50_ms']} ms, p95 {summary['query_p95_ms']} ms; "
-          f"whole page p50 {summary['page_p50_ms']} ms, p95 {summary['page_p95_ms']} ms ({found} with results)")
+    print(
+        f"{backend}: {args.pages} pages, update_index {summary['update_index_s']} s; "
+        f"{len(latencies)} queries: search p50 {summary['query_p50_ms']} ms, p95 {summary['query_p95_ms']} ms; "
+        f"whole page p50 {summary['page_p50_ms']} ms, p95 {summary['page_p95_ms']} ms ({found} with results)"
+    )
     print(json.dumps(summary, ensure_ascii=False))
 
 

@@ -34,8 +34,10 @@ class CampaignIndexPage(EventIndexMixin, RoutablePageMixin, SectionIndexPage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["campaigns"] = (
-            CampaignPage.objects.child_of(self).live()
-            .select_related("cover_image").order_by("-start_date", "-pk")
+            CampaignPage.objects.child_of(self)
+            .live()
+            .select_related("cover_image")
+            .order_by("-start_date", "-pk")
         )
         listing = event_listing(
             request, VolunteerEventPage.objects.child_of(self).live(), self.volunteer_events_per_page
@@ -53,8 +55,12 @@ class CampaignPage(Page):
     end_date = models.DateField(_("end date"), null=True, blank=True)
     lead = models.TextField(_("lead"), max_length=500, blank=True)
     cover_image = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("cover image"),
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("cover image"),
     )
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
 
@@ -94,24 +100,37 @@ class VolunteerEventPage(EventPage):
     own number of places."""
 
     business_district = models.CharField(
-        _("business district or street"), max_length=120,
+        _("business district or street"),
+        max_length=120,
         help_text=_("For example 宽厚里 or 芙蓉街."),
     )
     tasks = models.TextField(
-        _("what volunteers do"), blank=True,
+        _("what volunteers do"),
+        blank=True,
         help_text=_("For example: invite shops to sign the integrity pledge."),
     )
     tags = ClusterTaggableManager(through=VolunteerEventPageTag, blank=True, verbose_name=_("tags"))
     recap = RichTextField(_("recap"), blank=True, features=["h3", "bold", "italic", "ol", "ul", "link"])
 
-    content_panels = Page.content_panels + [
-        FieldPanel("business_district"),
-        FieldPanel("tasks"),
-    ] + EventPage.event_panels + [FieldPanel("tags")] + EventPage.registration_panels + [
-        InlinePanel("roles", heading=_("Volunteer roles"), label=_("Role"),
-                    help_text=_("Each role has its own places. Without roles, the event's seats apply.")),
-        FieldPanel("recap"),
-    ]
+    content_panels = (
+        Page.content_panels
+        + [
+            FieldPanel("business_district"),
+            FieldPanel("tasks"),
+        ]
+        + EventPage.event_panels
+        + [FieldPanel("tags")]
+        + EventPage.registration_panels
+        + [
+            InlinePanel(
+                "roles",
+                heading=_("Volunteer roles"),
+                label=_("Role"),
+                help_text=_("Each role has its own places. Without roles, the event's seats apply."),
+            ),
+            FieldPanel("recap"),
+        ]
+    )
     search_fields = EventPage.search_fields + [
         index.SearchField("business_district"),
         index.SearchField("tasks"),
@@ -132,8 +151,11 @@ class VolunteerEventPage(EventPage):
     @classmethod
     def capacity_expression(cls):
         role_slots = (
-            VolunteerRole.objects.filter(page=OuterRef("pk")).order_by()
-            .values("page").annotate(total=Sum("slots")).values("total")[:1]
+            VolunteerRole.objects.filter(page=OuterRef("pk"))
+            .order_by()
+            .values("page")
+            .annotate(total=Sum("slots"))
+            .values("total")[:1]
         )
         return Coalesce(Subquery(role_slots), models.F("capacity"), output_field=models.IntegerField())
 

@@ -32,7 +32,9 @@ REGISTRATIONS_PER_PAGE = 100
 
 def _counts():
     return {
-        "confirmed_count": Count("registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)),
+        "confirmed_count": Count(
+            "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
+        ),
         "waiting_count": Count("registrations", filter=Q(registrations__status=RegistrationStatus.WAITING)),
         "attended_count": Count("registrations", filter=Q(registrations__attended_at__isnull=False)),
     }
@@ -72,26 +74,32 @@ def event_registrations(request, page_id):
         if form.is_valid():
             outcome, registration = check_in(event, form.cleaned_data["code"])
             level = messages.SUCCESS if registration and outcome.value == "checked_in" else messages.WARNING
-            messages.add_message(request, level, f"{form.cleaned_data['code'].upper()}: {CHECK_IN_MESSAGES[outcome]}")
+            messages.add_message(
+                request, level, f"{form.cleaned_data['code'].upper()}: {CHECK_IN_MESSAGES[outcome]}"
+            )
             return redirect("event_registrations:event", page_id=event.pk)
     registrations = Registration.objects.filter(event=event)
     page = paginate(request, registrations.order_by("status", "created_at", "pk"), REGISTRATIONS_PER_PAGE)
     for registration in page.object_list:
         registration.shown_name = registration.name if personal else mask_name(registration.name)
         registration.shown_mobile = registration.mobile if personal else mask_phone(registration.mobile)
-    return TemplateResponse(request, "events/registration/admin/event.html", {
-        "event": event,
-        "pools": pools_for(event),
-        "registrations": page,
-        "personal": personal,
-        "may_check_in": may_check_in,
-        "form": form,
-        **registrations.aggregate(
-            confirmed=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
-            waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITING)),
-            attended=Count("pk", filter=Q(attended_at__isnull=False)),
-        ),
-    })
+    return TemplateResponse(
+        request,
+        "events/registration/admin/event.html",
+        {
+            "event": event,
+            "pools": pools_for(event),
+            "registrations": page,
+            "personal": personal,
+            "may_check_in": may_check_in,
+            "form": form,
+            **registrations.aggregate(
+                confirmed=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
+                waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITING)),
+                attended=Count("pk", filter=Q(attended_at__isnull=False)),
+            ),
+        },
+    )
 
 
 def export(request, page_id, file_format):

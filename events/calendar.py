@@ -91,8 +91,13 @@ def vevent_lines(event, request, now):
 
 def calendar_text(events, request, name=""):
     now = timezone.now()
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Integrity CMS//Events//EN",
-             "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Integrity CMS//Events//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+    ]
     if name:
         lines.append(f"X-WR-CALNAME:{ics_escape(name)}")
     lines.append(f"X-WR-TIMEZONE:{EVENT_TIME_ZONE}")
@@ -108,5 +113,3 @@ def event_calendar_response(request, events, filename, name="", download=True):
     disposition = "attachment" if download else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     return response
-
-

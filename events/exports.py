@@ -19,14 +19,26 @@ def _local(value):
 
 
 def export_rows(event, with_personal_data):
-    header = [_("Registration code"), _("Status"), _("Role"), _("Companions"), _("Registered at"),
-              _("Checked in at")]
+    header = [
+        _("Registration code"),
+        _("Status"),
+        _("Role"),
+        _("Companions"),
+        _("Registered at"),
+        _("Checked in at"),
+    ]
     if with_personal_data:
         header += [_("Name"), _("Mobile number")]
     rows = [header]
     for registration in Registration.objects.filter(event=event).order_by("status", "created_at", "pk"):
-        row = [registration.code, registration.get_status_display(), registration.role_name,
-               registration.companions, _local(registration.created_at), _local(registration.attended_at)]
+        row = [
+            registration.code,
+            registration.get_status_display(),
+            registration.role_name,
+            registration.companions,
+            _local(registration.created_at),
+            _local(registration.attended_at),
+        ]
         if with_personal_data:
             row += [registration.name, registration.mobile]
         rows.append([spreadsheet_safe(value) for value in row])

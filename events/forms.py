@@ -12,40 +12,55 @@ class RegistrationForm(forms.Form):
     choice when the event has several pools, companions when the editor allows them."""
 
     name = forms.CharField(
-        label=_("Name"), max_length=50,
-        error_messages={"required": _("Please enter your name."),
-                        "max_length": _("Please keep your name under 50 characters.")},
+        label=_("Name"),
+        max_length=50,
+        error_messages={
+            "required": _("Please enter your name."),
+            "max_length": _("Please keep your name under 50 characters."),
+        },
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     mobile = forms.CharField(
-        label=_("Mobile number"), max_length=20,
+        label=_("Mobile number"),
+        max_length=20,
         help_text=_("A mainland China mobile number, 11 digits. Only the organisers see it."),
         error_messages={"required": _("Please enter your mobile number.")},
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     role = forms.ChoiceField(
-        label=_("Volunteer role"), choices=(),
-        error_messages={"required": _("Please choose a role."),
-                        "invalid_choice": _("Please choose one of the roles listed.")},
+        label=_("Volunteer role"),
+        choices=(),
+        error_messages={
+            "required": _("Please choose a role."),
+            "invalid_choice": _("Please choose one of the roles listed."),
+        },
     )
     companions = forms.IntegerField(
-        label=_("Companions"), min_value=0, initial=0,
+        label=_("Companions"),
+        min_value=0,
+        initial=0,
         help_text=_("How many people come with you."),
-        error_messages={"invalid": _("Please enter a whole number."),
-                        "min_value": _("The number of companions cannot be negative.")},
+        error_messages={
+            "invalid": _("Please enter a whole number."),
+            "min_value": _("The number of companions cannot be negative."),
+        },
     )
     consent = forms.BooleanField(
-        label=_("I have read the privacy notice and agree that my name and mobile number are used "
-                "to organise this event."),
+        label=_(
+            "I have read the privacy notice and agree that my name and mobile number are used "
+            "to organise this event."
+        ),
         error_messages={"required": _("Please agree to the privacy notice to register.")},
     )
     join_waiting_list = forms.BooleanField(
-        label=_("If the event is full, put me on the waiting list."), required=False,
+        label=_("If the event is full, put me on the waiting list."),
+        required=False,
     )
     submission_token = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
     # The honeypot: hidden from people (and screen readers), filled by form bots.
     website = forms.CharField(
-        label=_("Leave this field empty"), required=False,
+        label=_("Leave this field empty"),
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
@@ -61,10 +76,12 @@ class RegistrationForm(forms.Form):
             self.single_pool_key = pools[0].key if pools else ""
         if max_companions:
             companions = self.fields["companions"]
-            companions.validators.append(MaxValueValidator(
-                max_companions,
-                message=_("At most %(limit_value)s companions can come with one registration."),
-            ))
+            companions.validators.append(
+                MaxValueValidator(
+                    max_companions,
+                    message=_("At most %(limit_value)s companions can come with one registration."),
+                )
+            )
             companions.widget.attrs.update({"max": max_companions, "inputmode": "numeric"})
             companions.required = False
         else:
@@ -75,7 +92,9 @@ class RegistrationForm(forms.Form):
         if pool.seats_left is None:
             return pool.label
         return _("%(role)s (%(left)s of %(capacity)s places left)") % {
-            "role": pool.label, "left": pool.seats_left, "capacity": pool.capacity,
+            "role": pool.label,
+            "left": pool.seats_left,
+            "capacity": pool.capacity,
         }
 
     def clean_name(self):
@@ -105,5 +124,8 @@ class RegistrationForm(forms.Form):
 
 
 class CheckInForm(forms.Form):
-    code = forms.CharField(label=_("Registration code"), max_length=20,
-                           widget=forms.TextInput(attrs={"autofocus": True, "autocapitalize": "characters"}))
+    code = forms.CharField(
+        label=_("Registration code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocapitalize": "characters"}),
+    )

@@ -47,7 +47,10 @@ def with_seat_counts(queryset):
     event's source page, shared by its translations through the translation key."""
     taken = (
         SeatPool.objects.filter(event__translation_key=OuterRef("translation_key"))
-        .order_by().values("event__translation_key").annotate(total=Sum("seats_taken")).values("total")[:1]
+        .order_by()
+        .values("event__translation_key")
+        .annotate(total=Sum("seats_taken"))
+        .values("total")[:1]
     )
     return queryset.annotate(
         total_capacity=queryset.model.capacity_expression(),
@@ -73,7 +76,9 @@ def month_range(value):
 
 
 def selected_filters(request):
-    return {name: request.GET.get(name, "").strip()[:60] for name in ("subdistrict", "community", "month", "tag")}
+    return {
+        name: request.GET.get(name, "").strip()[:60] for name in ("subdistrict", "community", "month", "tag")
+    }
 
 
 def apply_filters(queryset, filters):
@@ -95,7 +100,9 @@ def filter_options(queryset):
     zone = zoneinfo.ZoneInfo(EVENT_TIME_ZONE)
     months = queryset.order_by().datetimes("start_at", "month", order="DESC", tzinfo=zone)
     through = queryset.model.tags.through
-    tags = through.objects.filter(content_object__in=queryset.values("pk")).values_list("tag__name", flat=True)
+    tags = through.objects.filter(content_object__in=queryset.values("pk")).values_list(
+        "tag__name", flat=True
+    )
     return {
         "subdistricts": sorted(set(venues.values_list("subdistrict", flat=True))),
         "communities": sorted(set(venues.exclude(community="").values_list("community", flat=True))),
@@ -110,7 +117,8 @@ def event_listing(request, queryset, per_page):
     filtered = apply_filters(queryset, filters)
     events = (
         order_upcoming_first(with_seat_counts(filtered))
-        .select_related("venue").prefetch_related(*queryset.model.listing_prefetch)
+        .select_related("venue")
+        .prefetch_related(*queryset.model.listing_prefetch)
     )
     return {
         "events": paginate(request, events, per_page),
@@ -118,5 +126,3 @@ def event_listing(request, queryset, per_page):
         "is_filtered": any(filters.values()),
         "filter_options": filter_options(queryset),
     }
-
-

@@ -31,11 +31,17 @@ class EventPage(RoutablePageMixin, Page):
     start_at = models.DateTimeField(_("starts at"), db_index=True)
     end_at = models.DateTimeField(_("ends at"))
     venue = models.ForeignKey(
-        "events.Venue", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "events.Venue",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("venue"),
     )
     location = models.CharField(
-        _("room or meeting point"), max_length=255, blank=True,
+        _("room or meeting point"),
+        max_length=255,
+        blank=True,
         help_text=_("Where exactly to go, for example 二楼活动室 or 南入口."),
     )
     summary = models.TextField(_("summary"), max_length=500, blank=True)
@@ -43,19 +49,26 @@ class EventPage(RoutablePageMixin, Page):
 
     registration_enabled = models.BooleanField(_("take registrations online"), default=False)
     capacity = models.PositiveIntegerField(
-        _("seats"), null=True, blank=True,
+        _("seats"),
+        null=True,
+        blank=True,
         help_text=_("How many people can come, companions included. Empty: no limit."),
     )
     max_companions = models.PositiveSmallIntegerField(
-        _("companions per registration"), default=0,
+        _("companions per registration"),
+        default=0,
         help_text=_("How many companions one registration may bring; 0 allows none."),
     )
     registration_opens_at = models.DateTimeField(
-        _("registration opens at"), null=True, blank=True,
+        _("registration opens at"),
+        null=True,
+        blank=True,
         help_text=_("Empty: as soon as the page is published."),
     )
     registration_closes_at = models.DateTimeField(
-        _("registration closes at"), null=True, blank=True,
+        _("registration closes at"),
+        null=True,
+        blank=True,
         help_text=_("Empty: when the event starts. Registration always closes when the event starts."),
     )
 
@@ -68,8 +81,11 @@ class EventPage(RoutablePageMixin, Page):
 
     event_panels = [
         MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("start_at"), FieldPanel("end_at")]),
-             FieldPanel("venue"), FieldPanel("location")],
+            [
+                FieldRowPanel([FieldPanel("start_at"), FieldPanel("end_at")]),
+                FieldPanel("venue"),
+                FieldPanel("location"),
+            ],
             heading=_("Time and place"),
         ),
         FieldPanel("summary"),
@@ -77,8 +93,12 @@ class EventPage(RoutablePageMixin, Page):
     ]
     registration_panels = [
         MultiFieldPanel(
-            [FieldPanel("registration_enabled"), FieldPanel("capacity"), FieldPanel("max_companions"),
-             FieldRowPanel([FieldPanel("registration_opens_at"), FieldPanel("registration_closes_at")])],
+            [
+                FieldPanel("registration_enabled"),
+                FieldPanel("capacity"),
+                FieldPanel("max_companions"),
+                FieldRowPanel([FieldPanel("registration_opens_at"), FieldPanel("registration_closes_at")]),
+            ],
             heading=_("Registration"),
         ),
     ]
@@ -94,8 +114,11 @@ class EventPage(RoutablePageMixin, Page):
         errors = {}
         if self.start_at and self.end_at and self.end_at <= self.start_at:
             errors["end_at"] = _("The end must be after the start.")
-        if (self.registration_opens_at and self.registration_closes_at
-                and self.registration_closes_at <= self.registration_opens_at):
+        if (
+            self.registration_opens_at
+            and self.registration_closes_at
+            and self.registration_closes_at <= self.registration_opens_at
+        ):
             errors["registration_closes_at"] = _("Registration must close after it opens.")
         if self.registration_opens_at and self.start_at and self.registration_opens_at >= self.start_at:
             errors["registration_opens_at"] = _("Registration must open before the event starts.")
@@ -168,7 +191,10 @@ class EventIndexMixin:
     @path("ical/")
     def calendar_feed(self, request):
         return event_calendar_response(
-            request, self.feed_events_for_calendar(), filename=f"{self.slug}.ics", name=self.title,
+            request,
+            self.feed_events_for_calendar(),
+            filename=f"{self.slug}.ics",
+            name=self.title,
             download=False,
         )
 

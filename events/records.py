@@ -20,8 +20,9 @@ class Venue(TranslatableMixin, models.Model):
 
     name = models.CharField(_("name"), max_length=120)
     subdistrict = models.CharField(_("subdistrict"), max_length=60, help_text=_("For example 解放路街道."))
-    community = models.CharField(_("community"), max_length=60, blank=True,
-                                 help_text=_("For example 宽厚里社区."))
+    community = models.CharField(
+        _("community"), max_length=60, blank=True, help_text=_("For example 宽厚里社区.")
+    )
     address = models.CharField(_("address"), max_length=255)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
@@ -71,7 +72,9 @@ class SeatPool(models.Model):
     which is what makes overbooking impossible under concurrent requests."""
 
     event = models.ForeignKey(
-        "wagtailcore.Page", on_delete=models.CASCADE, related_name="seat_pools",
+        "wagtailcore.Page",
+        on_delete=models.CASCADE,
+        related_name="seat_pools",
         verbose_name=_("event"),
     )
     # "" for the whole event; a volunteer role's translation key otherwise.
@@ -92,7 +95,9 @@ class SeatPool(models.Model):
 
 class Registration(models.Model):
     event = models.ForeignKey(
-        "wagtailcore.Page", on_delete=models.CASCADE, related_name="registrations",
+        "wagtailcore.Page",
+        on_delete=models.CASCADE,
+        related_name="registrations",
         verbose_name=_("event"),
     )
     role_key = models.CharField(_("role key"), max_length=36, blank=True, default="")
@@ -104,9 +109,7 @@ class Registration(models.Model):
     name = models.CharField(_("name"), max_length=50, blank=True)
     mobile = models.CharField(_("mobile number"), max_length=11, blank=True)
     companions = models.PositiveSmallIntegerField(_("companions"), default=0)
-    status = models.CharField(
-        _("status"), max_length=10, choices=RegistrationStatus.choices, db_index=True
-    )
+    status = models.CharField(_("status"), max_length=10, choices=RegistrationStatus.choices, db_index=True)
     language = models.CharField(_("language"), max_length=10, blank=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
@@ -128,8 +131,9 @@ class Registration(models.Model):
                 name="unique_active_registration_per_mobile",
             ),
         ]
-        indexes = [models.Index(fields=["event", "role_key", "status", "created_at"],
-                                name="registration_queue_idx")]
+        indexes = [
+            models.Index(fields=["event", "role_key", "status", "created_at"], name="registration_queue_idx")
+        ]
         permissions = [
             ("export_personal_data", _("Can see and export the personal data of registrations")),
         ]

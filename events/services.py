@@ -90,8 +90,10 @@ def pools_for(page, event=None):
     # Capacities are the source page's; labels come from the page being shown, so
     # English visitors see English role names.
     labels = {key: label for key, label, _capacity in page.seat_pools()} if page is not event else {}
-    return [Pool(key, labels.get(key) or label, capacity, taken.get(key, 0))
-            for key, label, capacity in event.seat_pools()]
+    return [
+        Pool(key, labels.get(key) or label, capacity, taken.get(key, 0))
+        for key, label, capacity in event.seat_pools()
+    ]
 
 
 def registration_window(page):
@@ -103,7 +105,7 @@ def registration_window(page):
 
 
 def registration_state(page, now=None):
-    """"open", "not_open" or "closed"."""
+    """ "open", "not_open" or "closed"."""
     now = now or timezone.now()
     if not page.registration_enabled:
         return "closed"
@@ -140,9 +142,17 @@ def _insert(event, pool, *, name, mobile, companions, status, language, submissi
     now = timezone.now()
     for _attempt in range(5):
         registration = Registration(
-            event=event, role_key=pool.key, role_name=role_label, code=new_registration_code(),
-            access_token=secrets.token_urlsafe(24), submission_token=submission_token or None,
-            name=name, mobile=mobile, companions=companions, status=status, language=language,
+            event=event,
+            role_key=pool.key,
+            role_name=role_label,
+            code=new_registration_code(),
+            access_token=secrets.token_urlsafe(24),
+            submission_token=submission_token or None,
+            name=name,
+            mobile=mobile,
+            companions=companions,
+            status=status,
+            language=language,
             confirmed_at=now if status == RegistrationStatus.CONFIRMED else None,
         )
         try:
@@ -156,8 +166,19 @@ def _insert(event, pool, *, name, mobile, companions, status, language, submissi
     raise IntegrityError("could not draw a free registration code")
 
 
-def register(page, *, name, mobile, companions=0, role_key="", join_waiting_list=False,
-             submission_token=None, language="", now=None, event=None):
+def register(
+    page,
+    *,
+    name,
+    mobile,
+    companions=0,
+    role_key="",
+    join_waiting_list=False,
+    submission_token=None,
+    language="",
+    now=None,
+    event=None,
+):
     """Register someone for the event shown on ``page`` (any language); ``event`` is
     ``registration_event(page)`` when the caller has it already."""
     if submission_token:
@@ -189,8 +210,15 @@ def register(page, *, name, mobile, companions=0, role_key="", join_waiting_list
             else:
                 return RegistrationResult(Outcome.FULL)
             registration = _insert(
-                event, pool, name=name.strip(), mobile=mobile, companions=companions, status=status,
-                language=language, submission_token=submission_token, role_label=source_label,
+                event,
+                pool,
+                name=name.strip(),
+                mobile=mobile,
+                companions=companions,
+                status=status,
+                language=language,
+                submission_token=submission_token,
+                role_label=source_label,
             )
     except IntegrityError:
         # The seat taken above is rolled back with the transaction.
@@ -253,7 +281,8 @@ def _promote(event, role_key, pool_id, now):
     while True:
         waiting = (
             Registration.objects.filter(event=event, role_key=role_key, status=RegistrationStatus.WAITING)
-            .order_by("created_at", "pk").first()
+            .order_by("created_at", "pk")
+            .first()
         )
         if waiting is None or not _take_seats(pool_id, waiting.seats, capacity):
             return promoted
@@ -285,7 +314,9 @@ def waiting_position(registration):
     if registration.status != RegistrationStatus.WAITING:
         return None
     ahead = Registration.objects.filter(
-        event_id=registration.event_id, role_key=registration.role_key, status=RegistrationStatus.WAITING,
+        event_id=registration.event_id,
+        role_key=registration.role_key,
+        status=RegistrationStatus.WAITING,
         created_at__lt=registration.created_at,
     ).count()
     return ahead + 1
@@ -328,4 +359,3 @@ def check_in(event, code, now=None):
     )
     registration.refresh_from_db()
     return (CheckInOutcome.CHECKED_IN if marked else CheckInOutcome.ALREADY_CHECKED_IN), registration
-

@@ -75,8 +75,9 @@ def submit_registration(request, page):
     limit = ratelimit.hit(request, "register")
     if not limit.allowed:
         form.is_valid()  # keep what was typed; nothing is saved
-        message = _("Too many registration attempts from your network. Please try again in "
-                    "%(minutes)s minutes.") % {"minutes": limit.retry_after_minutes}
+        message = _(
+            "Too many registration attempts from your network. Please try again in %(minutes)s minutes."
+        ) % {"minutes": limit.retry_after_minutes}
         return _render_page(request, page, status=429, form=form, message=message)
     if form.is_bot:
         form.is_valid()
@@ -86,21 +87,33 @@ def submit_registration(request, page):
         return _render_page(request, page, status=200, form=form)
 
     result = register(
-        page, name=form.cleaned_data["name"], mobile=form.cleaned_data["mobile"],
-        companions=form.cleaned_data.get("companions", 0), role_key=form.role_key,
+        page,
+        name=form.cleaned_data["name"],
+        mobile=form.cleaned_data["mobile"],
+        companions=form.cleaned_data.get("companions", 0),
+        role_key=form.role_key,
         join_waiting_list=form.cleaned_data["join_waiting_list"],
-        submission_token=form.cleaned_data["submission_token"], language=get_language() or "", event=event,
+        submission_token=form.cleaned_data["submission_token"],
+        language=get_language() or "",
+        event=event,
     )
     if result.outcome in (Outcome.CONFIRMED, Outcome.WAITING, Outcome.ALREADY_SUBMITTED):
         return HttpResponseRedirect(private_link(result.registration), status=303)
     if result.outcome == Outcome.FULL:
-        message = _("There are no places left. You can join the waiting list: if someone cancels, "
-                    "the first person waiting gets the place.")
+        message = _(
+            "There are no places left. You can join the waiting list: if someone cancels, "
+            "the first person waiting gets the place."
+        )
         return _render_page(request, page, status=409, form=form, message=message, offer_waiting_list=True)
     if result.outcome == Outcome.DUPLICATE:
         # Neutral wording: the form must not confirm whether a number is registered.
-        form.add_error("mobile", _("This mobile number cannot be registered for this event again. "
-                                   "If you registered before, open the private link you were given."))
+        form.add_error(
+            "mobile",
+            _(
+                "This mobile number cannot be registered for this event again. "
+                "If you registered before, open the private link you were given."
+            ),
+        )
         return _render_page(request, page, status=409, form=form)
     if result.outcome == Outcome.UNKNOWN_ROLE:
         form.add_error("role", _("This role is no longer offered. Please choose another."))
@@ -115,8 +128,9 @@ def registration_detail(request, code, token):
     if registration is None:
         limit = ratelimit.hit(request, "private_link")
         status = 404 if limit.allowed else 429
-        return render(request, "events/registration/unknown.html",
-                      {"rate_limited": not limit.allowed}, status=status)
+        return render(
+            request, "events/registration/unknown.html", {"rate_limited": not limit.allowed}, status=status
+        )
     if registration.anonymised_at:
         return render(request, "events/registration/unknown.html", {"expired": True}, status=410)
 
@@ -132,19 +146,25 @@ def registration_detail(request, code, token):
             messages.error(request, _("The event has started; registrations can no longer be cancelled."))
         return HttpResponseRedirect(request.path, status=303)
 
-    role_label = next((pool.label for pool in pools_for(page, event) if pool.key == registration.role_key), "")
-    response = TemplateResponse(request, "events/registration/detail.html", {
-        "registration": registration,
-        "event": page,
-        "role_label": role_label or registration.role_name,
-        "masked_name": mask_name(registration.name),
-        "waiting_position": waiting_position(registration),
-        "can_cancel": registration.is_active and event.is_upcoming and not event.start_at_passed,
-        "is_confirmed": registration.status == RegistrationStatus.CONFIRMED,
-        "is_waiting": registration.status == RegistrationStatus.WAITING,
-        "is_cancelled": registration.status == RegistrationStatus.CANCELLED,
-        "private_url": request.build_absolute_uri(request.path),
-    })
+    role_label = next(
+        (pool.label for pool in pools_for(page, event) if pool.key == registration.role_key), ""
+    )
+    response = TemplateResponse(
+        request,
+        "events/registration/detail.html",
+        {
+            "registration": registration,
+            "event": page,
+            "role_label": role_label or registration.role_name,
+            "masked_name": mask_name(registration.name),
+            "waiting_position": waiting_position(registration),
+            "can_cancel": registration.is_active and event.is_upcoming and not event.start_at_passed,
+            "is_confirmed": registration.status == RegistrationStatus.CONFIRMED,
+            "is_waiting": registration.status == RegistrationStatus.WAITING,
+            "is_cancelled": registration.status == RegistrationStatus.CANCELLED,
+            "private_url": request.build_absolute_uri(request.path),
+        },
+    )
     # Personal and behind a secret link: never kept by a shared cache.
     add_never_cache_headers(response)
     return response

@@ -34,15 +34,22 @@ class RegistrationsMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def registrations_menu_item():
     return RegistrationsMenuItem(
-        _("Registrations"), reverse("event_registrations:index"), icon_name="group", order=350,
+        _("Registrations"),
+        reverse("event_registrations:index"),
+        icon_name="group",
+        order=350,
     )
 
 
 def _registrations_button(page, user):
     page = page.specific_deferred if hasattr(page, "specific_deferred") else page
     if isinstance(page, EventPage) and page.registration_enabled and can_view_registrations(user, page):
-        yield Button(_("Registrations"), reverse("event_registrations:event", args=[page.pk]),
-                     icon_name="group", priority=35)
+        yield Button(
+            _("Registrations"),
+            reverse("event_registrations:event", args=[page.pk]),
+            icon_name="group",
+            priority=35,
+        )
 
 
 @hooks.register("register_page_header_buttons")

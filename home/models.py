@@ -22,8 +22,12 @@ class HomePage(Page):
     hero_title = models.CharField(_("hero title"), max_length=120, blank=True)
     hero_text = models.TextField(_("hero text"), max_length=500, blank=True)
     hero_image = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("hero image"),
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("hero image"),
     )
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
 
@@ -71,8 +75,7 @@ class ArticleIndexPage(SectionIndexPage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         articles = (
-            ArticlePage.objects.child_of(self).live()
-            .select_related("cover_image").order_by("-date", "-pk")
+            ArticlePage.objects.child_of(self).live().select_related("cover_image").order_by("-date", "-pk")
         )
         category = request.GET.get("category", "")
         if category in ArticleCategory.values:
@@ -99,21 +102,26 @@ class ArticleCategory(models.TextChoices):
 
 
 class ArticlePageTag(TaggedItemBase):
-    content_object = ParentalKey(
-        "home.ArticlePage", related_name="tagged_items", on_delete=models.CASCADE
-    )
+    content_object = ParentalKey("home.ArticlePage", related_name="tagged_items", on_delete=models.CASCADE)
 
 
 class ArticlePage(Page):
     date = models.DateField(_("date"), default=timezone.localdate, db_index=True)
     lead = models.TextField(_("lead"), max_length=500, blank=True)
     cover_image = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("cover image"),
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("cover image"),
     )
     category = models.CharField(
-        _("category"), max_length=20, choices=ArticleCategory.choices,
-        default=ArticleCategory.BRAND, db_index=True,
+        _("category"),
+        max_length=20,
+        choices=ArticleCategory.choices,
+        default=ArticleCategory.BRAND,
+        db_index=True,
     )
     body = StreamField(BodyBlock(), verbose_name=_("body"))
     tags = ClusterTaggableManager(through=ArticlePageTag, blank=True, verbose_name=_("tags"))

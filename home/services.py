@@ -9,8 +9,10 @@ from events.listings import event_page_models
 def latest_articles(locale, limit):
     article_model = apps.get_model("home", "ArticlePage")
     return list(
-        article_model.objects.live().filter(locale=locale)
-        .select_related("cover_image").order_by("-date", "-pk")[:limit]
+        article_model.objects.live()
+        .filter(locale=locale)
+        .select_related("cover_image")
+        .order_by("-date", "-pk")[:limit]
     )
 
 
@@ -20,7 +22,10 @@ def upcoming_events(locale, limit):
     events = []
     for model in event_page_models():
         events.extend(
-            model.objects.live().filter(locale=locale, end_at__gte=now).order_by("start_at")
-            .select_related("venue").prefetch_related(*model.listing_prefetch)[:limit]
+            model.objects.live()
+            .filter(locale=locale, end_at__gte=now)
+            .order_by("start_at")
+            .select_related("venue")
+            .prefetch_related(*model.listing_prefetch)[:limit]
         )
     return sorted(events, key=lambda event: event.start_at)[:limit]

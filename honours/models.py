@@ -69,15 +69,21 @@ class HonourEntry(TranslatableMixin, Orderable):
     page = ParentalKey(HonourListPage, related_name="entries", on_delete=models.CASCADE)
     name = models.CharField(_("name"), max_length=120)
     credit_code = models.CharField(
-        _("unified social credit code"), max_length=18, blank=True,
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
         validators=[validate_credit_code],
         help_text=_("For organisations and businesses; leave empty for persons."),
     )
     organisation = models.CharField(_("organisation"), max_length=120, blank=True)
     citation = models.TextField(_("citation"), max_length=1000, blank=True)
     photo = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("photo"),
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("photo"),
     )
     name_sort_key = models.CharField(max_length=255, editable=False, blank=True)
 

@@ -19,8 +19,11 @@ def published_honour_entries():
     entries = HonourEntry.objects.filter(page__live=True, locale=Locale.get_default()).select_related("page")
     for entry in entries.iterator(chunk_size=1000):
         yield CheckedItem(
-            pk=entry.pk, label=f"{entry.name} ({entry.page.title})", credit_code=entry.credit_code,
-            name=entry.name, url=entry.page.url or "",
+            pk=entry.pk,
+            label=f"{entry.name} ({entry.page.title})",
+            credit_code=entry.credit_code,
+            name=entry.name,
+            url=entry.page.url or "",
         )
 
 
@@ -33,7 +36,8 @@ def honour_entries_to_cross_check():
 def honours_section(credit_code):
     entries = (
         HonourEntry.objects.filter(credit_code=credit_code, page__live=True, locale=Locale.get_active())
-        .select_related("page").order_by("-page__year", "pk")
+        .select_related("page")
+        .order_by("-page__year", "pk")
     )
     return _("Honours"), [
         ProfileItem(label=entry.name, detail=entry.page.title, url=entry.page.url or "") for entry in entries

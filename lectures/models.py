@@ -22,14 +22,21 @@ class Speaker(TranslatableMixin, models.Model):
     title = models.CharField(_("title"), max_length=120, blank=True, help_text=_("For example 教授."))
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     photo = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("photo"),
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("photo"),
     )
     biography = RichTextField(_("biography"), blank=True, features=["bold", "italic", "link"])
 
     panels = [
-        FieldPanel("name"), FieldPanel("title"), FieldPanel("organisation"),
-        FieldPanel("photo"), FieldPanel("biography"),
+        FieldPanel("name"),
+        FieldPanel("title"),
+        FieldPanel("organisation"),
+        FieldPanel("photo"),
+        FieldPanel("biography"),
     ]
 
     class Meta(TranslatableMixin.Meta):
@@ -63,7 +70,9 @@ class LectureIndexPage(EventIndexMixin, RoutablePageMixin, SectionIndexPage):
 
 
 class LecturePageTag(TaggedItemBase):
-    content_object = ParentalKey("lectures.LecturePage", related_name="tagged_items", on_delete=models.CASCADE)
+    content_object = ParentalKey(
+        "lectures.LecturePage", related_name="tagged_items", on_delete=models.CASCADE
+    )
 
 
 class LecturePage(EventPage):
@@ -74,21 +83,38 @@ class LecturePage(EventPage):
     recap = RichTextField(_("recap"), blank=True, features=["h3", "bold", "italic", "ol", "ul", "link"])
     gallery = StreamField([("image", CaptionedImageBlock())], blank=True, verbose_name=_("photo gallery"))
     video_url = models.URLField(
-        _("video"), blank=True, help_text=_("The address of a recording on a video site, embedded on the page."),
+        _("video"),
+        blank=True,
+        help_text=_("The address of a recording on a video site, embedded on the page."),
     )
     attendance = models.PositiveIntegerField(
-        _("attendance"), null=True, blank=True, help_text=_("How many people came."),
+        _("attendance"),
+        null=True,
+        blank=True,
+        help_text=_("How many people came."),
     )
 
-    content_panels = Page.content_panels + [
-        FieldPanel("topic"),
-        InlinePanel("speakers", heading=_("Speakers"), label=_("Speaker")),
-    ] + EventPage.event_panels + [FieldPanel("tags")] + EventPage.registration_panels + [
-        MultiFieldPanel(
-            [FieldPanel("recap"), FieldPanel("gallery"), FieldPanel("video_url"), FieldPanel("attendance")],
-            heading=_("After the lecture"),
-        ),
-    ]
+    content_panels = (
+        Page.content_panels
+        + [
+            FieldPanel("topic"),
+            InlinePanel("speakers", heading=_("Speakers"), label=_("Speaker")),
+        ]
+        + EventPage.event_panels
+        + [FieldPanel("tags")]
+        + EventPage.registration_panels
+        + [
+            MultiFieldPanel(
+                [
+                    FieldPanel("recap"),
+                    FieldPanel("gallery"),
+                    FieldPanel("video_url"),
+                    FieldPanel("attendance"),
+                ],
+                heading=_("After the lecture"),
+            ),
+        ]
+    )
 
     search_fields = EventPage.search_fields + [
         index.SearchField("topic"),
@@ -114,7 +140,9 @@ class LecturePage(EventPage):
 
 class LectureSpeaker(TranslatableMixin, Orderable):
     page = ParentalKey(LecturePage, related_name="speakers", on_delete=models.CASCADE)
-    speaker = models.ForeignKey(Speaker, on_delete=models.PROTECT, related_name="+", verbose_name=_("speaker"))
+    speaker = models.ForeignKey(
+        Speaker, on_delete=models.PROTECT, related_name="+", verbose_name=_("speaker")
+    )
 
     panels = [FieldPanel("speaker")]
 

@@ -28,12 +28,17 @@ def approve(request, pk):
     try:
         services.approve_pledge(pledge, user=request.user)
     except services.TransitionError:
-        messages.error(request, _("Only a confirmed pledge can be approved; this one is %(state)s.")
-                       % {"state": pledge.get_state_display()})
+        messages.error(
+            request,
+            _("Only a confirmed pledge can be approved; this one is %(state)s.")
+            % {"state": pledge.get_state_display()},
+        )
     else:
         messages.success(request, _("Pledge of %(name)s approved.") % {"name": pledge.merchant_name})
         if not services.send_approval_email(pledge, pledge_page()):
-            messages.warning(request, _("The e-mail telling the merchant could not be sent; the approval stands."))
+            messages.warning(
+                request, _("The e-mail telling the merchant could not be sent; the approval stands.")
+            )
     return redirect(review_url(pledge))
 
 
@@ -48,8 +53,11 @@ def revoke(request, pk):
     try:
         services.revoke_pledge(pledge, user=request.user, reason=form.cleaned_data["reason"])
     except services.TransitionError:
-        messages.error(request, _("Only a confirmed or approved pledge can be revoked; this one is %(state)s.")
-                       % {"state": pledge.get_state_display()})
+        messages.error(
+            request,
+            _("Only a confirmed or approved pledge can be revoked; this one is %(state)s.")
+            % {"state": pledge.get_state_display()},
+        )
     else:
         messages.success(request, _("Pledge of %(name)s revoked.") % {"name": pledge.merchant_name})
     return redirect(review_url(pledge))
@@ -59,7 +67,10 @@ def pledge_counts():
     """Counts by state and, for pledges in the register, by subdistrict (two queries)."""
     by_state = dict(Pledge.objects.values_list("state").annotate(count=Count("pk")).order_by())
     by_subdistrict = list(
-        Pledge.objects.published().values("subdistrict").annotate(count=Count("pk")).order_by("-count", "subdistrict")
+        Pledge.objects.published()
+        .values("subdistrict")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "subdistrict")
     )
     return {
         "by_state": [(label, by_state.get(value, 0)) for value, label in PledgeState.choices],

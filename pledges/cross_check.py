@@ -32,8 +32,11 @@ def active_pledges():
     """The CheckedItems of the daily cross-check: every active pledge."""
     for pledge in Pledge.objects.active().only("pk", "merchant_name", "credit_code").iterator():
         yield CheckedItem(
-            pk=pledge.pk, label=pledge.merchant_name, credit_code=pledge.credit_code,
-            name=pledge.merchant_name, url=_review_url(pledge.pk),
+            pk=pledge.pk,
+            label=pledge.merchant_name,
+            credit_code=pledge.credit_code,
+            name=pledge.merchant_name,
+            url=_review_url(pledge.pk),
         )
 
 
@@ -41,7 +44,8 @@ def current_pledges_for_code(credit_code, today=None):
     """Approved pledges of the code that are still valid (also before `expire_pledges` has run)."""
     today = today or timezone.localdate()
     return (
-        Pledge.objects.published().filter(credit_code=credit_code)
+        Pledge.objects.published()
+        .filter(credit_code=credit_code)
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
         # Public business details only: the signer's personal data never leaves the admin.
         .only("pk", "number", "merchant_name", "approved_at", "valid_until")
@@ -56,7 +60,9 @@ def _local_date(value):
 def credit_profile_item(pledge):
     detail = gettext("Certificate %(number)s · approved on %(approved)s · valid until %(valid_until)s") % {
         "number": pledge.number,
-        "approved": _local_date(timezone.localtime(pledge.approved_at).date() if pledge.approved_at else None),
+        "approved": _local_date(
+            timezone.localtime(pledge.approved_at).date() if pledge.approved_at else None
+        ),
         "valid_until": _local_date(pledge.valid_until),
     }
     return ProfileItem(label=pledge.merchant_name, detail=detail, url=pledge.verification_path)
@@ -64,4 +70,6 @@ def credit_profile_item(pledge):
 
 def pledges_section(credit_code):
     """The credit profile's section of pledges: the current approved pledges of the code."""
-    return _("Integrity pledges"), [credit_profile_item(pledge) for pledge in current_pledges_for_code(credit_code)]
+    return _("Integrity pledges"), [
+        credit_profile_item(pledge) for pledge in current_pledges_for_code(credit_code)
+    ]

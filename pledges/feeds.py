@@ -64,11 +64,15 @@ def register_json_page(request, page, paginator):
     for pledge in current.object_list:
         if pledge.text_revision_id not in texts:
             texts[pledge.text_revision_id] = _PlainText(signed_text(pledge.text_revision))
-        results.append(credit_pledge_record(
-            pledge, texts[pledge.text_revision_id], site_settings.office_name,
-            page_url + page.reverse_subpage("certificate", args=[pledge.number]),
-            request.build_absolute_uri(pledge.verification_path),
-        ))
+        results.append(
+            credit_pledge_record(
+                pledge,
+                texts[pledge.text_revision_id],
+                site_settings.office_name,
+                page_url + page.reverse_subpage("certificate", args=[pledge.number]),
+                request.build_absolute_uri(pledge.verification_path),
+            )
+        )
 
     def link(page_number):
         query = request.GET.copy()
@@ -102,16 +106,32 @@ class NewPledgesFeed(Feed):
         return _("Merchants whose integrity pledge was approved.")
 
     def items(self):
-        return Pledge.objects.published().only(
-            "number", "merchant_name", "credit_code", "industry", "subdistrict", "approved_at", "valid_until",
-        ).order_by("-approved_at", "-pk")[:FEED_SIZE]
+        return (
+            Pledge.objects.published()
+            .only(
+                "number",
+                "merchant_name",
+                "credit_code",
+                "industry",
+                "subdistrict",
+                "approved_at",
+                "valid_until",
+            )
+            .order_by("-approved_at", "-pk")[:FEED_SIZE]
+        )
 
     def item_title(self, pledge):
         return pledge.merchant_name
 
     def item_description(self, pledge):
-        return " · ".join([pledge.credit_code, pledge.get_industry_display(), pledge.subdistrict,
-                           _("valid until %(date)s") % {"date": _date(pledge.valid_until)}])
+        return " · ".join(
+            [
+                pledge.credit_code,
+                pledge.get_industry_display(),
+                pledge.subdistrict,
+                _("valid until %(date)s") % {"date": _date(pledge.valid_until)},
+            ]
+        )
 
     def item_link(self, pledge):
         return self.page.url + self.page.reverse_subpage("certificate", args=[pledge.number])

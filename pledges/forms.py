@@ -32,45 +32,57 @@ def validate_plain_name(value):
 
 class PledgeForm(forms.Form):
     merchant_name = forms.CharField(
-        label=_("Merchant name"), max_length=120,
+        label=_("Merchant name"),
+        max_length=120,
         help_text=_("As on the business licence."),
     )
     credit_code = forms.CharField(
-        label=_("Unified social credit code"), max_length=40,
+        label=_("Unified social credit code"),
+        max_length=40,
         help_text=_("The 18 characters on the business licence."),
-        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off",
-                                      "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"}
+        ),
     )
     entity_kind = forms.ChoiceField(label=_("Entity kind"), choices=EntityKind.choices)
     industry = forms.ChoiceField(label=_("Industry"), choices=[("", "---------"), *Industry.choices])
     subdistrict = forms.ChoiceField(label=_("Subdistrict"), choices=subdistrict_choices)
     address = forms.CharField(label=_("Business address"), max_length=255)
     contact_person = forms.CharField(
-        label=_("Contact person"), max_length=60, help_text=_("Not published."),
+        label=_("Contact person"),
+        max_length=60,
+        help_text=_("Not published."),
     )
     mobile = forms.CharField(
-        label=_("Mobile number"), max_length=20, help_text=_("Not published."),
+        label=_("Mobile number"),
+        max_length=20,
+        help_text=_("Not published."),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
     )
     email = forms.EmailField(
-        label=_("E-mail"), max_length=254,
+        label=_("E-mail"),
+        max_length=254,
         help_text=_("We send the confirmation link here. Not published."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     signatory_name = forms.CharField(
-        label=_("Signed by"), max_length=60,
+        label=_("Signed by"),
+        max_length=60,
         help_text=_("Type the full name of the person who signs for the merchant. Not published."),
     )
     consent_to_publication = forms.BooleanField(
-        label=_("I agree that the merchant's name, credit code, industry, subdistrict and address are "
-                "published in the pledge register."),
+        label=_(
+            "I agree that the merchant's name, credit code, industry, subdistrict and address are "
+            "published in the pledge register."
+        ),
         error_messages={"required": _("The pledge is published; please agree to the publication to sign.")},
     )
     # The version of the text the merchant read: a text published meanwhile must be read first.
     text_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # The honeypot: hidden from people (and screen readers), filled by form bots.
     website = forms.CharField(
-        label=_("Leave this field empty"), required=False,
+        label=_("Leave this field empty"),
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
@@ -103,8 +115,9 @@ class PledgeForm(forms.Form):
     def clean_mobile(self):
         number = normalize_mobile(self.cleaned_data["mobile"])
         if not is_mainland_mobile(number):
-            raise ValidationError(_("Please give an 11-digit mainland mobile number, such as 13812345678."),
-                                  code="mobile")
+            raise ValidationError(
+                _("Please give an 11-digit mainland mobile number, such as 13812345678."), code="mobile"
+            )
         return number
 
     def clean_email(self):
@@ -124,10 +137,15 @@ class PledgeForm(forms.Form):
         """False, with a message, when the text changed after the merchant read it."""
         read = self.cleaned_data.get("text_version")
         if read and read != text_revision.pk:
-            self.add_error(None, ValidationError(
-                _("The pledge text has just been updated. Please read the new text above, then sign again."),
-                code="text_changed",
-            ))
+            self.add_error(
+                None,
+                ValidationError(
+                    _(
+                        "The pledge text has just been updated. Please read the new text above, then sign again."
+                    ),
+                    code="text_changed",
+                ),
+            )
             self.data = self.data.copy()
             self.data["text_version"] = text_revision.pk
             return False
@@ -135,17 +153,22 @@ class PledgeForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=500,
-                             widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason (optional)"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class RevokeForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for revoking"), max_length=1000,
-                             widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason for revoking"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class RegisterFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or credit code"), required=False, max_length=120)
-    subdistrict = forms.ChoiceField(label=_("Subdistrict"), required=False, choices=subdistrict_filter_choices)
-    industry = forms.ChoiceField(label=_("Industry"), required=False,
-                                 choices=[("", _("All industries")), *Industry.choices])
+    subdistrict = forms.ChoiceField(
+        label=_("Subdistrict"), required=False, choices=subdistrict_filter_choices
+    )
+    industry = forms.ChoiceField(
+        label=_("Industry"), required=False, choices=[("", _("All industries")), *Industry.choices]
+    )

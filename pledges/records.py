@@ -23,13 +23,17 @@ class PledgeText(DraftStateMixin, RevisionMixin, models.Model):
 
     title = models.CharField(_("title"), max_length=120, help_text=_("For example 诚信经营承诺书."))
     reason = models.TextField(
-        _("reason for the pledge"), help_text=_("承诺事由: why merchants make this pledge."),
+        _("reason for the pledge"),
+        help_text=_("承诺事由: why merchants make this pledge."),
     )
     commitment = RichTextField(
-        _("commitment"), features=["bold", "ol", "ul"], help_text=_("承诺内容: what the merchant promises."),
+        _("commitment"),
+        features=["bold", "ol", "ul"],
+        help_text=_("承诺内容: what the merchant promises."),
     )
     liability = models.TextField(
-        _("liability for breach"), help_text=_("违诺责任: what follows if the pledge is broken."),
+        _("liability for breach"),
+        help_text=_("违诺责任: what follows if the pledge is broken."),
     )
     revisions = GenericRelation("wagtailcore.Revision", related_query_name="pledge_text")
 
@@ -107,18 +111,27 @@ class Pledge(index.Indexed, models.Model):
     """One merchant's signed integrity pledge."""
 
     number = models.CharField(
-        _("certificate number"), max_length=16, unique=True, default=new_certificate_number, editable=False,
+        _("certificate number"),
+        max_length=16,
+        unique=True,
+        default=new_certificate_number,
+        editable=False,
     )
-    state = models.CharField(_("state"), max_length=20, choices=PledgeState.choices,
-                             default=PledgeState.SUBMITTED, db_index=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=PledgeState.choices, default=PledgeState.SUBMITTED, db_index=True
+    )
     text_revision = models.ForeignKey(
-        "wagtailcore.Revision", on_delete=models.PROTECT, related_name="+", verbose_name=_("pledge text signed"),
+        "wagtailcore.Revision",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("pledge text signed"),
     )
 
     # Public business details (published with the merchant's consent).
     merchant_name = models.CharField(_("merchant name"), max_length=120)
-    credit_code = models.CharField(_("unified social credit code"), max_length=18,
-                                   validators=[validate_credit_code])
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, validators=[validate_credit_code]
+    )
     entity_kind = models.CharField(_("entity kind"), max_length=30, choices=EntityKind.choices)
     industry = models.CharField(_("industry"), max_length=30, choices=Industry.choices)
     # Free text, not choices: another district changes the list in settings, not in migrations.
@@ -147,7 +160,8 @@ class Pledge(index.Indexed, models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["credit_code"], condition=Q(state__in=ACTIVE_STATES),
+                fields=["credit_code"],
+                condition=Q(state__in=ACTIVE_STATES),
                 name="pledges_one_active_pledge_per_credit_code",
             ),
         ]

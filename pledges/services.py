@@ -110,9 +110,14 @@ def submit_pledge(data, text_revision):
     # Looked up outside the transaction: each transaction below starts with its write, which
     # SQLite serialises by waiting rather than failing with "database is locked".
     pending = (
-        Pledge.objects.filter(state=PledgeState.SUBMITTED, credit_code=data["credit_code"],
-                              email__iexact=data["email"], created_at__gte=recent)
-        .order_by("-created_at").first()
+        Pledge.objects.filter(
+            state=PledgeState.SUBMITTED,
+            credit_code=data["credit_code"],
+            email__iexact=data["email"],
+            created_at__gte=recent,
+        )
+        .order_by("-created_at")
+        .first()
     )
     with transaction.atomic():
         if pending is not None:
@@ -128,12 +133,17 @@ def submit_pledge(data, text_revision):
 
 
 def send_confirmation_email(pledge, confirm_url, withdraw_url):
-    context = {"pledge": pledge, "confirm_url": confirm_url, "withdraw_url": withdraw_url,
-               "hours": confirmation_max_age() // 3600}
+    context = {
+        "pledge": pledge,
+        "confirm_url": confirm_url,
+        "withdraw_url": withdraw_url,
+        "hours": confirmation_max_age() // 3600,
+    }
     send_mail(
         subject=_("Please confirm your integrity pledge"),
         message=render_to_string("pledges/email/confirmation.txt", context),
-        from_email=None, recipient_list=[pledge.email],
+        from_email=None,
+        recipient_list=[pledge.email],
     )
 
 
@@ -191,8 +201,14 @@ def confirm_pledge(pledge):
     """The merchant opened the link in the e-mail. The database refuses a second active pledge
     for a code; then ``ActivePledgeExists`` names the active one."""
     try:
-        return _transition(pledge, "confirm", [PledgeState.SUBMITTED], PledgeState.CONFIRMED,
-                           by="merchant", confirmed_at=timezone.now())
+        return _transition(
+            pledge,
+            "confirm",
+            [PledgeState.SUBMITTED],
+            PledgeState.CONFIRMED,
+            by="merchant",
+            confirmed_at=timezone.now(),
+        )
     except IntegrityError:
         raise ActivePledgeExists(active_pledge_for_code(pledge.credit_code)) from None
 
@@ -201,23 +217,42 @@ def approve_pledge(pledge, user, days=None, today=None):
     today = today or timezone.localdate()
     days = days or validity_days()
     return _transition(
-        pledge, "approve", [PledgeState.CONFIRMED], PledgeState.APPROVED, user=user,
-        approved_at=timezone.now(), valid_until=today + datetime.timedelta(days=days),
+        pledge,
+        "approve",
+        [PledgeState.CONFIRMED],
+        PledgeState.APPROVED,
+        user=user,
+        approved_at=timezone.now(),
+        valid_until=today + datetime.timedelta(days=days),
     )
 
 
 def revoke_pledge(pledge, user, reason):
     if not (reason or "").strip():
         raise ValueError("An editor revokes a pledge with a reason.")
-    return _transition(pledge, "revoke", list(ACTIVE_STATES), PledgeState.REVOKED, user=user,
-                       reason=reason.strip(), closed_at=timezone.now(), closing_reason=reason.strip())
+    return _transition(
+        pledge,
+        "revoke",
+        list(ACTIVE_STATES),
+        PledgeState.REVOKED,
+        user=user,
+        reason=reason.strip(),
+        closed_at=timezone.now(),
+        closing_reason=reason.strip(),
+    )
 
 
 def withdraw_pledge(pledge, reason=""):
     """The merchant withdraws with the private link, at any point before the pledge ends."""
     return _transition(
-        pledge, "withdraw", [PledgeState.SUBMITTED, *ACTIVE_STATES], PledgeState.WITHDRAWN,
-        reason=(reason or "").strip(), by="merchant", closed_at=timezone.now(), closing_reason=(reason or "").strip(),
+        pledge,
+        "withdraw",
+        [PledgeState.SUBMITTED, *ACTIVE_STATES],
+        PledgeState.WITHDRAWN,
+        reason=(reason or "").strip(),
+        by="merchant",
+        closed_at=timezone.now(),
+        closing_reason=(reason or "").strip(),
     )
 
 
@@ -227,9 +262,15 @@ def expire_pledges(today=None):
     count = 0
     for pledge in Pledge.objects.filter(state=PledgeState.APPROVED, valid_until__lt=today):
         try:
-            _transition(pledge, "expire", [PledgeState.APPROVED], PledgeState.EXPIRED, by="system",
-                        reason=_("validity ended on %(date)s") % {"date": pledge.valid_until.isoformat()},
-                        closed_at=timezone.now())
+            _transition(
+                pledge,
+                "expire",
+                [PledgeState.APPROVED],
+                PledgeState.EXPIRED,
+                by="system",
+                reason=_("validity ended on %(date)s") % {"date": pledge.valid_until.isoformat()},
+                closed_at=timezone.now(),
+            )
             count += 1
         except TransitionError:  # revoked or withdrawn meanwhile
             pass

@@ -25,9 +25,12 @@ def signed_text(revision):
     so that a listing of thousands of pledges costs no more queries than one of ten."""
     content = revision.content or {}
     return SignedText(
-        revision_id=revision.pk, published_at=revision.created_at,
-        title=content.get("title", ""), reason=content.get("reason", ""),
-        commitment=content.get("commitment", ""), liability=content.get("liability", ""),
+        revision_id=revision.pk,
+        published_at=revision.created_at,
+        title=content.get("title", ""),
+        reason=content.get("reason", ""),
+        commitment=content.get("commitment", ""),
+        liability=content.get("liability", ""),
     )
 
 
@@ -35,7 +38,8 @@ def current_text_revision():
     """The revision of the live pledge text that merchants sign now, or None if there is none."""
     text = (
         PledgeText.objects.filter(live=True, live_revision__isnull=False)
-        .select_related("live_revision").order_by("-last_published_at", "-pk").first()
+        .select_related("live_revision")
+        .order_by("-last_published_at", "-pk")
+        .first()
     )
     return text.live_revision if text else None
-

@@ -15,11 +15,16 @@ def verify(request, number):
     if pledge is not None and pledge.approved_at is None:
         pledge = None  # never approved: nothing to verify in public
     page = pledge_page(Locale.get_active())
-    response = render(request, "pledges/verify.html", {
-        "pledge": pledge, "number": number,
-        "certificate_link": certificate_url(page, pledge) if page and pledge else "",
-        "register_link": route_url(page, "register") if page else "",
-    })
+    response = render(
+        request,
+        "pledges/verify.html",
+        {
+            "pledge": pledge,
+            "number": number,
+            "certificate_link": certificate_url(page, pledge) if page and pledge else "",
+            "register_link": route_url(page, "register") if page else "",
+        },
+    )
     if pledge is None:
         response.status_code = 404
     return response

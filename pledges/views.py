@@ -21,8 +21,22 @@ from .texts import current_text_revision, signed_text
 REGISTER_PAGE_SIZE = 20
 
 # What the register and certificate read: public business details only, never personal data.
-PUBLIC_FIELDS = ["pk", "number", "state", "merchant_name", "credit_code", "entity_kind", "industry", "confirmed_at",
-                 "subdistrict", "address", "approved_at", "valid_until", "closed_at", "text_revision_id"]
+PUBLIC_FIELDS = [
+    "pk",
+    "number",
+    "state",
+    "merchant_name",
+    "credit_code",
+    "entity_kind",
+    "industry",
+    "confirmed_at",
+    "subdistrict",
+    "address",
+    "approved_at",
+    "valid_until",
+    "closed_at",
+    "text_revision_id",
+]
 
 
 def route_url(page, name, *args):
@@ -35,9 +49,16 @@ def certificate_url(page, pledge):
 
 def _outcome(request, page, title, message, status=200, **extra):
     """A friendly page for every outcome that is not the normal path."""
-    response = page.render(request, template="pledges/outcome.html", context_overrides={
-        "outcome_title": title, "outcome_message": message, "sign_url": page.url, **extra,
-    })
+    response = page.render(
+        request,
+        template="pledges/outcome.html",
+        context_overrides={
+            "outcome_title": title,
+            "outcome_message": message,
+            "sign_url": page.url,
+            **extra,
+        },
+    )
     return _with_status(response, status)
 
 
@@ -48,10 +69,16 @@ def _with_status(response, status):
 
 def _active_pledge_outcome(request, page, existing):
     return _outcome(
-        request, page, _("This code already has an active pledge"),
-        _("The unified social credit code you entered already has a confirmed or approved integrity pledge. "
-          "A merchant keeps one active pledge at a time."),
-        certificate_link=certificate_url(page, existing) if existing and existing.state == PledgeState.APPROVED else "",
+        request,
+        page,
+        _("This code already has an active pledge"),
+        _(
+            "The unified social credit code you entered already has a confirmed or approved integrity pledge. "
+            "A merchant keeps one active pledge at a time."
+        ),
+        certificate_link=certificate_url(page, existing)
+        if existing and existing.state == PledgeState.APPROVED
+        else "",
     )
 
 
@@ -65,15 +92,20 @@ def sign(request, page):
         form = PledgeForm(initial={"text_version": text_revision.pk if text_revision else None})
         return page.render(request, context_overrides={**context, "form": form})
     if text_revision is None:
-        return _outcome(request, page, _("Signing is not open"),
-                        _("No pledge text has been published yet. Please come back later."))
+        return _outcome(
+            request,
+            page,
+            _("Signing is not open"),
+            _("No pledge text has been published yet. Please come back later."),
+        )
     form = PledgeForm(request.POST)
     if form.is_bot:
         # Bots learn nothing: the same answer as a real submission, and nothing stored or sent.
         return page.render(request, template="pledges/sent.html", context_overrides={"email": ""})
     if not hit(request, "pledge_sign").allowed:
-        return _with_status(page.render(request, context_overrides={
-            **context, "form": form, "rate_limited": True}), 429)
+        return _with_status(
+            page.render(request, context_overrides={**context, "form": form, "rate_limited": True}), 429
+        )
     if not form.is_valid() or not form.check_text_version(text_revision):
         return page.render(request, context_overrides={**context, "form": form})
     data = form.pledge_data()
@@ -81,13 +113,18 @@ def sign(request, page):
     if existing is not None:
         return _active_pledge_outcome(request, page, existing)
     if not hit(request, "pledge_code", identity=data["credit_code"]).allowed:
-        return _with_status(page.render(request, context_overrides={
-            **context, "form": form, "rate_limited": True}), 429)
+        return _with_status(
+            page.render(request, context_overrides={**context, "form": form, "rate_limited": True}), 429
+        )
     pledge = services.submit_pledge(data, text_revision)
     services.send_confirmation_email(
         pledge,
-        confirm_url=request.build_absolute_uri(route_url(page, "confirm", services.confirmation_token(pledge))),
-        withdraw_url=request.build_absolute_uri(route_url(page, "withdraw", services.withdrawal_token(pledge))),
+        confirm_url=request.build_absolute_uri(
+            route_url(page, "confirm", services.confirmation_token(pledge))
+        ),
+        withdraw_url=request.build_absolute_uri(
+            route_url(page, "withdraw", services.withdrawal_token(pledge))
+        ),
     )
     return page.render(request, template="pledges/sent.html", context_overrides={"email": pledge.email})
 
@@ -95,17 +132,29 @@ def sign(request, page):
 def confirm(request, page, token):
     """GET shows a button, POST confirms: mail scanners that open links do not confirm pledges."""
     if not hit(request, "private_link").allowed:
-        return _outcome(request, page, _("Too many attempts"), _("Please try again in a few minutes."), status=429)
+        return _outcome(
+            request, page, _("Too many attempts"), _("Please try again in a few minutes."), status=429
+        )
     try:
         pledge = services.pledge_for_confirmation_token(token)
     except signing.SignatureExpired:
-        return _outcome(request, page, _("This link has expired"),
-                        _("Confirmation links work for a limited time. Please sign the pledge again."),
-                        sign_again=True, status=410)
+        return _outcome(
+            request,
+            page,
+            _("This link has expired"),
+            _("Confirmation links work for a limited time. Please sign the pledge again."),
+            sign_again=True,
+            status=410,
+        )
     except (signing.BadSignature, Pledge.DoesNotExist):
-        return _outcome(request, page, _("This link is not valid"),
-                        _("Please copy the whole link from the e-mail, or sign the pledge again."),
-                        sign_again=True, status=404)
+        return _outcome(
+            request,
+            page,
+            _("This link is not valid"),
+            _("Please copy the whole link from the e-mail, or sign the pledge again."),
+            sign_again=True,
+            status=404,
+        )
     if pledge.state != PledgeState.SUBMITTED:
         return _state_outcome(request, page, pledge)
     if request.method == "POST":
@@ -115,38 +164,63 @@ def confirm(request, page, token):
             return _active_pledge_outcome(request, page, error.existing)
         except services.TransitionError:
             return _state_outcome(request, page, pledge)
-        return _outcome(request, page, _("Thank you: your pledge is confirmed"),
-                        _("The credit office reviews it now. Once it is approved, it appears in the register "
-                          "with its certificate."))
-    return page.render(request, template="pledges/confirm.html",
-                       context_overrides={"pledge": pledge, "text": signed_text(pledge.text_revision)})
+        return _outcome(
+            request,
+            page,
+            _("Thank you: your pledge is confirmed"),
+            _(
+                "The credit office reviews it now. Once it is approved, it appears in the register "
+                "with its certificate."
+            ),
+        )
+    return page.render(
+        request,
+        template="pledges/confirm.html",
+        context_overrides={"pledge": pledge, "text": signed_text(pledge.text_revision)},
+    )
 
 
 def _state_outcome(request, page, pledge):
     """What a private link shows once the pledge has moved on (e.g. a second click)."""
     messages = {
-        PledgeState.CONFIRMED: (_("Your pledge is already confirmed"),
-                                _("The credit office reviews it now.")),
+        PledgeState.CONFIRMED: (
+            _("Your pledge is already confirmed"),
+            _("The credit office reviews it now."),
+        ),
         PledgeState.APPROVED: (_("Your pledge is approved"), _("Its certificate is in the register.")),
         PledgeState.EXPIRED: (_("This pledge has expired"), _("You are welcome to sign a new pledge.")),
-        PledgeState.REVOKED: (_("This pledge was revoked"),
-                              _("The credit office revoked it. Please contact the office for details.")),
+        PledgeState.REVOKED: (
+            _("This pledge was revoked"),
+            _("The credit office revoked it. Please contact the office for details."),
+        ),
         PledgeState.WITHDRAWN: (_("This pledge was withdrawn"), _("You are welcome to sign a new pledge.")),
     }
     title, message = messages.get(pledge.state, (_("Nothing to do"), ""))
-    return _outcome(request, page, title, message,
-                    certificate_link=certificate_url(page, pledge) if pledge.state == PledgeState.APPROVED else "",
-                    sign_again=pledge.state in (PledgeState.EXPIRED, PledgeState.WITHDRAWN))
+    return _outcome(
+        request,
+        page,
+        title,
+        message,
+        certificate_link=certificate_url(page, pledge) if pledge.state == PledgeState.APPROVED else "",
+        sign_again=pledge.state in (PledgeState.EXPIRED, PledgeState.WITHDRAWN),
+    )
 
 
 def withdraw(request, page, token):
     if not hit(request, "private_link").allowed:
-        return _outcome(request, page, _("Too many attempts"), _("Please try again in a few minutes."), status=429)
+        return _outcome(
+            request, page, _("Too many attempts"), _("Please try again in a few minutes."), status=429
+        )
     try:
         pledge = services.pledge_for_withdrawal_token(token)
     except (signing.BadSignature, Pledge.DoesNotExist):
-        return _outcome(request, page, _("This link is not valid"),
-                        _("Please copy the whole link from the e-mail."), status=404)
+        return _outcome(
+            request,
+            page,
+            _("This link is not valid"),
+            _("Please copy the whole link from the e-mail."),
+            status=404,
+        )
     if pledge.state not in (PledgeState.SUBMITTED, PledgeState.CONFIRMED, PledgeState.APPROVED):
         return _state_outcome(request, page, pledge)
     form = WithdrawForm(request.POST or None)
@@ -155,10 +229,15 @@ def withdraw(request, page, token):
             services.withdraw_pledge(pledge, form.cleaned_data["reason"])
         except services.TransitionError:
             return _state_outcome(request, page, pledge)
-        return _outcome(request, page, _("Your pledge is withdrawn"),
-                        _("It no longer appears in the register, and its certificate shows it as withdrawn."))
-    return page.render(request, template="pledges/withdraw.html",
-                       context_overrides={"pledge": pledge, "form": form})
+        return _outcome(
+            request,
+            page,
+            _("Your pledge is withdrawn"),
+            _("It no longer appears in the register, and its certificate shows it as withdrawn."),
+        )
+    return page.render(
+        request, template="pledges/withdraw.html", context_overrides={"pledge": pledge, "form": form}
+    )
 
 
 # --- public register ------------------------------------------------------------------
@@ -170,8 +249,11 @@ def register_queryset(form):
         query = form.cleaned_data["q"].strip()
         if query:
             code = normalize_credit_code(query)
-            pledges = pledges.filter(credit_code=code) if is_valid_credit_code(code) \
+            pledges = (
+                pledges.filter(credit_code=code)
+                if is_valid_credit_code(code)
                 else pledges.filter(Q(merchant_name__icontains=query) | Q(credit_code__startswith=code))
+            )
         if form.cleaned_data["subdistrict"]:
             pledges = pledges.filter(subdistrict=form.cleaned_data["subdistrict"])
         if form.cleaned_data["industry"]:
@@ -183,33 +265,60 @@ def register(request, page):
     form = RegisterFilterForm(request.GET or None)
     pledges = paginate(request, register_queryset(form), REGISTER_PAGE_SIZE)
     page_url = page.url
-    return page.render(request, template="pledges/register.html", context_overrides={
-        "filter_form": form, "pledges": pledges,
-        "rows": [(pledge, page_url + page.reverse_subpage("certificate", args=[pledge.number]))
-                 for pledge in pledges],
-        "json_url": route_url(page, "register_json"), "feed_url": route_url(page, "feed"),
-    })
+    return page.render(
+        request,
+        template="pledges/register.html",
+        context_overrides={
+            "filter_form": form,
+            "pledges": pledges,
+            "rows": [
+                (pledge, page_url + page.reverse_subpage("certificate", args=[pledge.number]))
+                for pledge in pledges
+            ],
+            "json_url": route_url(page, "register_json"),
+            "feed_url": route_url(page, "feed"),
+        },
+    )
 
 
 def register_json(request, page):
     form = RegisterFilterForm(request.GET or None)
     paginator = Paginator(register_queryset(form).select_related("text_revision"), 100)
-    return JsonResponse(register_json_page(request, page, paginator),
-                        json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        register_json_page(request, page, paginator), json_dumps_params={"ensure_ascii": False}
+    )
 
 
 # --- certificate and verification -----------------------------------------------------
 
 
 def certificate(request, page, number):
-    pledge = Pledge.objects.filter(number=number.upper()).select_related("text_revision").only(
-        *PUBLIC_FIELDS, "text_revision__id", "text_revision__content", "text_revision__created_at",
-    ).first()
-    if pledge is None or pledge.state not in (PledgeState.APPROVED, PledgeState.EXPIRED, PledgeState.REVOKED,
-                                              PledgeState.WITHDRAWN) or pledge.approved_at is None:
+    pledge = (
+        Pledge.objects.filter(number=number.upper())
+        .select_related("text_revision")
+        .only(
+            *PUBLIC_FIELDS,
+            "text_revision__id",
+            "text_revision__content",
+            "text_revision__created_at",
+        )
+        .first()
+    )
+    if (
+        pledge is None
+        or pledge.state
+        not in (PledgeState.APPROVED, PledgeState.EXPIRED, PledgeState.REVOKED, PledgeState.WITHDRAWN)
+        or pledge.approved_at is None
+    ):
         raise Http404
     verification_url = request.build_absolute_uri(pledge.verification_path)
-    return page.render(request, template="pledges/certificate.html", context_overrides={
-        "pledge": pledge, "text": signed_text(pledge.text_revision),
-        "verification_url": verification_url, "qr_code": qr_svg(verification_url),
-    })
+    return page.render(
+        request,
+        template="pledges/certificate.html",
+        context_overrides={
+            "pledge": pledge,
+            "text": signed_text(pledge.text_revision),
+            "verification_url": verification_url,
+            "qr_code": qr_svg(verification_url),
+        },
+    )

@@ -83,17 +83,23 @@ class PledgeTextViewSet(SnippetViewSet):
 
 def month_choices():
     months = (
-        Pledge.objects.annotate(month=TruncMonth("created_at")).values_list("month", flat=True)
-        .distinct().order_by("-month")[:36]
+        Pledge.objects.annotate(month=TruncMonth("created_at"))
+        .values_list("month", flat=True)
+        .distinct()
+        .order_by("-month")[:36]
     )
     return [(month.strftime("%Y-%m"), month.strftime("%Y-%m")) for month in months if month]
 
 
 class PledgeFilterSet(WagtailFilterSet):
     state = django_filters.ChoiceFilter(label=_("State"), choices=PledgeState.choices)
-    subdistrict = django_filters.ChoiceFilter(label=_("Subdistrict"), choices=lambda: subdistrict_choices()[1:])
+    subdistrict = django_filters.ChoiceFilter(
+        label=_("Subdistrict"), choices=lambda: subdistrict_choices()[1:]
+    )
     industry = django_filters.ChoiceFilter(label=_("Industry"), choices=Industry.choices)
-    month = django_filters.ChoiceFilter(label=_("Month submitted"), choices=month_choices, method="filter_month")
+    month = django_filters.ChoiceFilter(
+        label=_("Month submitted"), choices=month_choices, method="filter_month"
+    )
 
     class Meta:
         model = Pledge
@@ -134,9 +140,23 @@ class PledgeReviewView(InspectView):
     template_name = "pledges/admin/review.html"
 
     def get_fields(self):
-        fields = ["number", "state", "merchant_name", "credit_code", "entity_kind", "industry", "subdistrict",
-                  "address", "consent_to_publication", "created_at", "confirmed_at", "approved_at",
-                  "valid_until", "closed_at", "closing_reason"]
+        fields = [
+            "number",
+            "state",
+            "merchant_name",
+            "credit_code",
+            "entity_kind",
+            "industry",
+            "subdistrict",
+            "address",
+            "consent_to_publication",
+            "created_at",
+            "confirmed_at",
+            "approved_at",
+            "valid_until",
+            "closed_at",
+            "closing_reason",
+        ]
         if self.request.user.has_perm(PERSONAL_DATA_PERMISSION):
             fields += PERSONAL_FIELDS
         return fields
@@ -144,17 +164,19 @@ class PledgeReviewView(InspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         pledge = self.object
-        context.update({
-            "pledge": pledge,
-            "signed_text": signed_text(pledge.text_revision),
-            "feed_check": check_pledge(pledge),
-            "can_change": self.request.user.has_perm("pledges.change_pledge"),
-            "can_approve": pledge.state == PledgeState.CONFIRMED,
-            "can_revoke": pledge.is_active,
-            "revoke_form": RevokeForm(),
-            "approve_url": reverse("pledges_approve", args=[pledge.pk]),
-            "revoke_url": reverse("pledges_revoke", args=[pledge.pk]),
-        })
+        context.update(
+            {
+                "pledge": pledge,
+                "signed_text": signed_text(pledge.text_revision),
+                "feed_check": check_pledge(pledge),
+                "can_change": self.request.user.has_perm("pledges.change_pledge"),
+                "can_approve": pledge.state == PledgeState.CONFIRMED,
+                "can_revoke": pledge.is_active,
+                "revoke_form": RevokeForm(),
+                "approve_url": reverse("pledges_approve", args=[pledge.pk]),
+                "revoke_url": reverse("pledges_revoke", args=[pledge.pk]),
+            }
+        )
         return context
 
 
@@ -173,13 +195,31 @@ class PledgeViewSet(SnippetViewSet):
     # Editors search names and code fragments in the database (substring match, any
     # state); the search index serves the public site search of the register.
     search_backend_name = None
-    list_export = ["number", "state", "merchant_name", "credit_code", "entity_kind", "industry", "subdistrict",
-                   "address", "created_at", "confirmed_at", "approved_at", "valid_until", "closed_at",
-                   "closing_reason"]
+    list_export = [
+        "number",
+        "state",
+        "merchant_name",
+        "credit_code",
+        "entity_kind",
+        "industry",
+        "subdistrict",
+        "address",
+        "created_at",
+        "confirmed_at",
+        "approved_at",
+        "valid_until",
+        "closed_at",
+        "closing_reason",
+    ]
     export_filename = "integrity-pledges"
     # Editors correct public business details; states change only through the review actions.
-    panels = [FieldPanel("merchant_name"), FieldPanel("entity_kind"), FieldPanel("industry"),
-              FieldPanel("subdistrict"), FieldPanel("address")]
+    panels = [
+        FieldPanel("merchant_name"),
+        FieldPanel("entity_kind"),
+        FieldPanel("industry"),
+        FieldPanel("subdistrict"),
+        FieldPanel("address"),
+    ]
 
 
 register_permission_policy(Pledge, PledgePermissionPolicy(Pledge))

@@ -97,7 +97,8 @@ def runs_past_retention(days, now=None):
     cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
     return ImportRun.objects.filter(
         Q(finished_at__lt=cutoff) | Q(finished_at__isnull=True, created_at__lt=cutoff),
-        status__in=[ImportRun.Status.FINISHED, ImportRun.Status.FAILED], files_removed_at__isnull=True,
+        status__in=[ImportRun.Status.FINISHED, ImportRun.Status.FAILED],
+        files_removed_at__isnull=True,
     )
 
 
@@ -150,7 +151,9 @@ class ImportIndexView(ImportPermissionMixin, WagtailAdminTemplateMixin, Template
     page_title = _("Publicity data imports")
     header_icon = "table"
     template_name = "publicity/admin/import_index.html"
-    breadcrumbs_items = WagtailAdminTemplateMixin.breadcrumbs_items + [{"url": "", "label": _("Publicity data imports")}]
+    breadcrumbs_items = WagtailAdminTemplateMixin.breadcrumbs_items + [
+        {"url": "", "label": _("Publicity data imports")}
+    ]
 
     def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -165,8 +168,12 @@ class ImportIndexView(ImportPermissionMixin, WagtailAdminTemplateMixin, Template
         upload = form.cleaned_data["file"]
         stored_path, report_path = store_upload(upload)
         run = ImportRun.objects.create(
-            file_name=Path(upload.name).name[:255], stored_path=str(stored_path), report_path=str(report_path),
-            requested_kind=form.cleaned_data["kind"], bytes_total=upload.size, created_by=request.user,
+            file_name=Path(upload.name).name[:255],
+            stored_path=str(stored_path),
+            report_path=str(report_path),
+            requested_kind=form.cleaned_data["kind"],
+            bytes_total=upload.size,
+            created_by=request.user,
         )
         import_uploaded_feed.enqueue(run.pk)
         return redirect("publicity_import_run", run.pk)
@@ -203,8 +210,12 @@ def download_report(request, pk):
     path = Path(run.report_path)
     if not run.report_path or run.files_removed_at or not path.is_file():
         raise Http404
-    return FileResponse(open(path, "rb"), as_attachment=True, filename=f"{Path(run.file_name).stem}-rejected.csv",
-                        content_type="text/csv; charset=utf-8")
+    return FileResponse(
+        open(path, "rb"),
+        as_attachment=True,
+        filename=f"{Path(run.file_name).stem}-rejected.csv",
+        content_type="text/csv; charset=utf-8",
+    )
 
 
 # --- cross-check hits -------------------------------------------------------------------
@@ -212,7 +223,9 @@ def download_report(request, pk):
 
 class AcknowledgeHitForm(forms.Form):
     note = forms.CharField(
-        label=_("Note"), required=False, max_length=cross_check.ACKNOWLEDGEMENT_NOTE_MAX_LENGTH,
+        label=_("Note"),
+        required=False,
+        max_length=cross_check.ACKNOWLEDGEMENT_NOTE_MAX_LENGTH,
         widget=forms.TextInput(attrs={"placeholder": _("Note (optional)")}),
     )
 
@@ -225,8 +238,12 @@ def acknowledge_controls(request):
     """What a listing of hits needs to offer the acknowledge button, to the editors who may use it."""
     if not request.user.has_perm(ACKNOWLEDGE_PERMISSION):
         return {"can_acknowledge": False}
-    return {"can_acknowledge": True, "csrf_token": get_token(request), "next_url": request.get_full_path(),
-            "acknowledge_form": AcknowledgeHitForm()}
+    return {
+        "can_acknowledge": True,
+        "csrf_token": get_token(request),
+        "next_url": request.get_full_path(),
+        "acknowledge_form": AcknowledgeHitForm(),
+    }
 
 
 class CrossCheckHitIndexView(WagtailAdminTemplateMixin, TemplateView):
@@ -235,7 +252,9 @@ class CrossCheckHitIndexView(WagtailAdminTemplateMixin, TemplateView):
     page_title = _("Cross-check hits")
     header_icon = "warning"
     template_name = "publicity/admin/cross_check_hits.html"
-    breadcrumbs_items = WagtailAdminTemplateMixin.breadcrumbs_items + [{"url": "", "label": _("Cross-check hits")}]
+    breadcrumbs_items = WagtailAdminTemplateMixin.breadcrumbs_items + [
+        {"url": "", "label": _("Cross-check hits")}
+    ]
 
     def dispatch(self, request, *args, **kwargs):
         if not can_view_hits(request.user):
@@ -266,7 +285,8 @@ def acknowledge_hit(request, pk):
     else:
         messages.info(request, gettext("This hit had already been acknowledged."))
     next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         next_url = reverse("wagtailadmin_home")
     return redirect(next_url)

@@ -66,14 +66,25 @@ def bar_chart(title, summary, items, layout=WIDE):
     for index, (label, value) in enumerate(items):
         y = index * (layout.bar_height + layout.bar_gap)
         width = round(layout.plot_width * value / largest) if value else 0
-        bars.append(Bar(
-            label=str(label), value=value, y=y, width=width, text_y=y + (layout.bar_height + 10) // 2,
-            value_x=layout.label_width + width + 6,
-        ))
+        bars.append(
+            Bar(
+                label=str(label),
+                value=value,
+                y=y,
+                width=width,
+                text_y=y + (layout.bar_height + 10) // 2,
+                value_x=layout.label_width + width + 6,
+            )
+        )
     height = max(1, len(items) * (layout.bar_height + layout.bar_gap) - layout.bar_gap)
     return BarChart(
-        title=title, summary=summary, bars=bars, width=layout.width, height=height,
-        label_width=layout.label_width, bar_height=layout.bar_height,
+        title=title,
+        summary=summary,
+        bars=bars,
+        width=layout.width,
+        height=height,
+        label_width=layout.label_width,
+        bar_height=layout.bar_height,
     )
 
 
@@ -114,22 +125,34 @@ def _kind_summary(kind):
     def describe(total, months, count, month):
         values = _values(total, months, count, month)
         if kind == RecordKind.LICENCE:
-            return ngettext(
-                "%(total)d licence in the last %(months)d months; the most, %(count)d, in %(month)s.",
-                "%(total)d licences in the last %(months)d months; the most, %(count)d, in %(month)s.", total,
-            ) % values
+            return (
+                ngettext(
+                    "%(total)d licence in the last %(months)d months; the most, %(count)d, in %(month)s.",
+                    "%(total)d licences in the last %(months)d months; the most, %(count)d, in %(month)s.",
+                    total,
+                )
+                % values
+            )
         if kind == RecordKind.PENALTY:
-            return ngettext(
-                "%(total)d penalty in the last %(months)d months; the most, %(count)d, in %(month)s.",
-                "%(total)d penalties in the last %(months)d months; the most, %(count)d, in %(month)s.", total,
-            ) % values
-        return ngettext(
-            "%(total)d dishonest judgment debtor listed in the last %(months)d months; the most, %(count)d, "
-            "in %(month)s.",
-            "%(total)d dishonest judgment debtors listed in the last %(months)d months; the most, %(count)d, "
-            "in %(month)s.",
-            total,
-        ) % values
+            return (
+                ngettext(
+                    "%(total)d penalty in the last %(months)d months; the most, %(count)d, in %(month)s.",
+                    "%(total)d penalties in the last %(months)d months; the most, %(count)d, in %(month)s.",
+                    total,
+                )
+                % values
+            )
+        return (
+            ngettext(
+                "%(total)d dishonest judgment debtor listed in the last %(months)d months; the most, %(count)d, "
+                "in %(month)s.",
+                "%(total)d dishonest judgment debtors listed in the last %(months)d months; the most, %(count)d, "
+                "in %(month)s.",
+                total,
+            )
+            % values
+        )
+
     return describe
 
 
@@ -151,7 +174,9 @@ def authority_chart(row):
     of the authorities folded together."""
     if row.folded:
         title = ngettext(
-            "%(count)d other authority", "%(count)d other authorities", row.folded,
+            "%(count)d other authority",
+            "%(count)d other authorities",
+            row.folded,
         ) % {"count": row.folded}
     else:
         title = row.authority
@@ -184,7 +209,8 @@ def statistics_sections(per_kind, per_authority, months, top):
         ) % {"months": months}
     return [
         Section(
-            title=_("Per month, by kind"), intro="",
+            title=_("Per month, by kind"),
+            intro="",
             charts=[kind_chart(kind, per_kind[kind]) for kind in RecordKind.values],
         ),
         Section(

@@ -55,7 +55,8 @@ def cross_check(credit_code="", name="", today=None):
     if name:
         condition |= Q(subject_name=name)
     findings = [
-        _finding(record, code) for record in current_records(today).filter(condition).order_by("-decision_date", "pk")
+        _finding(record, code)
+        for record in current_records(today).filter(condition).order_by("-decision_date", "pk")
     ]
     return CreditCheck(
         penalties=[finding for finding in findings if finding.kind == RecordKind.PENALTY],
@@ -66,7 +67,9 @@ def cross_check(credit_code="", name="", today=None):
 
 def _finding(record, code):
     return Finding(
-        kind=record.kind, document_number=record.document_number, authority=record.authority,
+        kind=record.kind,
+        document_number=record.document_number,
+        authority=record.authority,
         decision_date=record.decision_date,
         publicity_until=record.publicity_until if record.kind == RecordKind.PENALTY else None,
         matched_by="credit_code" if code and record.credit_code == code else "name",
@@ -88,14 +91,20 @@ def recheck_all(today=None):
         items = list(items_function())
         checked += len(items)
         for start in range(0, len(items), LOOKUP_CHUNK):
-            hits.extend(_hits_for(subject_type, items[start:start + LOOKUP_CHUNK], today, now))
+            hits.extend(_hits_for(subject_type, items[start : start + LOOKUP_CHUNK], today, now))
     with transaction.atomic():
         keep = []
         for hit in hits:
             stored, _created = CrossCheckHit.objects.get_or_create(
-                subject_type=hit.subject_type, subject_id=hit.subject_id, record_id=hit.record_id,
-                defaults={"subject_label": hit.subject_label, "subject_url": hit.subject_url,
-                          "matched_by": hit.matched_by, "found_at": now},
+                subject_type=hit.subject_type,
+                subject_id=hit.subject_id,
+                record_id=hit.record_id,
+                defaults={
+                    "subject_label": hit.subject_label,
+                    "subject_url": hit.subject_url,
+                    "matched_by": hit.matched_by,
+                    "found_at": now,
+                },
             )
             keep.append(stored.pk)
         CrossCheckHit.objects.exclude(pk__in=keep).delete()
@@ -109,7 +118,8 @@ def _hits_for(subject_type, items, today, now):
     if not (codes or names):
         return []
     records = list(
-        current_records(today).filter(Q(credit_code__in=codes) | Q(subject_name__in=names))
+        current_records(today)
+        .filter(Q(credit_code__in=codes) | Q(subject_name__in=names))
         .only("pk", "credit_code", "subject_name")
     )
     by_code, by_name = {}, {}
@@ -125,10 +135,17 @@ def _hits_for(subject_type, items, today, now):
         for record in by_name.get(name, []) if name else []:
             found.setdefault(record.pk, "name")
         for record_id, matched_by in found.items():
-            hits.append(CrossCheckHit(
-                subject_type=subject_type, subject_id=item.pk, subject_label=item.label[:300],
-                subject_url=item.url, record_id=record_id, matched_by=matched_by, found_at=now,
-            ))
+            hits.append(
+                CrossCheckHit(
+                    subject_type=subject_type,
+                    subject_id=item.pk,
+                    subject_label=item.label[:300],
+                    subject_url=item.url,
+                    record_id=record_id,
+                    matched_by=matched_by,
+                    found_at=now,
+                )
+            )
     return hits
 
 
@@ -150,12 +167,21 @@ def acknowledge_hit(hit, user, note=""):
     note = (note or "").strip()[:ACKNOWLEDGEMENT_NOTE_MAX_LENGTH]
     with transaction.atomic():
         updated = CrossCheckHit.objects.filter(pk=hit.pk, acknowledged_at__isnull=True).update(
-            acknowledged_by=user, acknowledged_at=timezone.now(), acknowledgement_note=note,
+            acknowledged_by=user,
+            acknowledged_at=timezone.now(),
+            acknowledgement_note=note,
         )
         if not updated:
             return False
         hit.refresh_from_db()
-        log(instance=hit, action=ACKNOWLEDGE_ACTION, user=user, data={
-            "subject": hit.subject_label, "record": str(hit.record), "note": note,
-        })
+        log(
+            instance=hit,
+            action=ACKNOWLEDGE_ACTION,
+            user=user,
+            data={
+                "subject": hit.subject_label,
+                "record": str(hit.record),
+                "note": note,
+            },
+        )
     return True

@@ -63,7 +63,9 @@ _HASH, _LATE = STAGED_FIELDS.index("row_hash"), STAGED_FIELDS.index("late")
 # Dates and amounts travel as ISO and decimal text (what SQLite stores and COPY reads), the
 # category as its plain value.
 _TEXT_FORM = [
-    STAGED_FIELDS.index(name) for name in STAGED_FIELDS if name in DATE_FIELDS | AMOUNT_FIELDS | {"subject_category"}
+    STAGED_FIELDS.index(name)
+    for name in STAGED_FIELDS
+    if name in DATE_FIELDS | AMOUNT_FIELDS | {"subject_category"}
 ]
 
 
@@ -155,7 +157,9 @@ class RejectedRowsReport:
 
     def add(self, line, column, value, reason):
         # Cells come from an outside file and the report opens in Excel: no formulas.
-        self.writer.writerow([line, column, "" if value is None else spreadsheet_safe(str(value)[:200]), str(reason)])
+        self.writer.writerow(
+            [line, column, "" if value is None else spreadsheet_safe(str(value)[:200]), str(reason)]
+        )
 
     def close(self):
         self.file.close()
@@ -180,8 +184,17 @@ def default_batches_per_transaction():
 
 
 class FeedImport:
-    def __init__(self, path, kind="auto", report_path=None, today=None, batch_size=BATCH_SIZE, progress=None,
-                 reading_process=None, batches_per_transaction=None):
+    def __init__(
+        self,
+        path,
+        kind="auto",
+        report_path=None,
+        today=None,
+        batch_size=BATCH_SIZE,
+        progress=None,
+        reading_process=None,
+        batches_per_transaction=None,
+    ):
         self.path = str(path)
         self.requested_kind = kind
         self.report_path = Path(report_path) if report_path else default_report_path(path)
@@ -273,7 +286,9 @@ class FeedImport:
         """
         context = multiprocessing.get_context("fork")
         receiver, sender = context.Pipe(duplex=False)
-        child = context.Process(target=self._read_in_child, args=(reader, layout, sender, receiver), daemon=True)
+        child = context.Process(
+            target=self._read_in_child, args=(reader, layout, sender, receiver), daemon=True
+        )
         # The heap as it is now stays shared between the two processes only while no collection
         # walks it: a collection writes to every object it visits and so copies its pages.
         gc.freeze()
@@ -294,7 +309,8 @@ class FeedImport:
                     except EOFError:
                         child.join()
                         raise FeedUnreadable(
-                            _("Reading the file stopped unexpectedly (exit code %(code)s).") % {"code": child.exitcode}
+                            _("Reading the file stopped unexpectedly (exit code %(code)s).")
+                            % {"code": child.exitcode}
                         ) from None
                     if message[:1] == b"E":
                         raise pickle.loads(message[1:])
@@ -337,10 +353,16 @@ class FeedImport:
         numbers = sorted({record[_DOCUMENT] for record in records})
         existing = {}
         for start in range(0, len(numbers), LOOKUP_SLICE):
-            for pk, document_number, authority, stored_hash, first_imported_on, late in (
-                PublicityRecord.objects.filter(kind=self.kind, document_number__in=numbers[start:start + LOOKUP_SLICE])
-                .values_list("pk", "document_number", "authority", "row_hash", "first_imported_on", "late")
-            ):
+            for (
+                pk,
+                document_number,
+                authority,
+                stored_hash,
+                first_imported_on,
+                late,
+            ) in PublicityRecord.objects.filter(
+                kind=self.kind, document_number__in=numbers[start : start + LOOKUP_SLICE]
+            ).values_list("pk", "document_number", "authority", "row_hash", "first_imported_on", "late"):
                 existing[document_number, authority] = (pk, stored_hash, first_imported_on, late)
         return existing
 
@@ -371,7 +393,7 @@ class FeedImport:
                     self.summary.updated += 1
                 # A record keeps the lateness of its first import, also when a later row of the
                 # same file corrects it.
-                record = record[:_LATE] + (late,) + record[_LATE + 1:]
+                record = record[:_LATE] + (late,) + record[_LATE + 1 :]
                 if key in existing:
                     updates[key] = record
                 else:
@@ -380,11 +402,17 @@ class FeedImport:
             if updates:
                 PublicityRecord.objects.bulk_update(
                     [
-                        PublicityRecord(pk=existing[key][0], kind=self.kind, first_imported_on=existing[key][2],
-                                        updated_at=now, **dict(zip(STAGED_FIELDS, record, strict=True)))
+                        PublicityRecord(
+                            pk=existing[key][0],
+                            kind=self.kind,
+                            first_imported_on=existing[key][2],
+                            updated_at=now,
+                            **dict(zip(STAGED_FIELDS, record, strict=True)),
+                        )
                         for key, record in updates.items()
                     ],
-                    UPDATE_FIELDS, batch_size=200,
+                    UPDATE_FIELDS,
+                    batch_size=200,
                 )
 
 
@@ -446,4 +474,3 @@ def picklable(error):
 
 def import_feed(path, kind="auto", **options):
     return FeedImport(path, kind=kind, **options).run()
-

@@ -20,15 +20,33 @@ from publicity.records import PublicityRecord, RecordKind, SubjectCategory
 
 # Fields that take part in the row hash and are written on update, in a fixed order.
 RECORD_FIELDS = [
-    "subject_name", "subject_category", "credit_code", "legal_representative", "title", "category",
-    "content", "violation", "facts", "legal_basis", "fine_amount", "confiscated_amount",
-    "licence_number", "decision_date", "valid_from", "valid_until", "publicity_until", "status",
-    "source_unit", "remarks", "authority_code",
+    "subject_name",
+    "subject_category",
+    "credit_code",
+    "legal_representative",
+    "title",
+    "category",
+    "content",
+    "violation",
+    "facts",
+    "legal_basis",
+    "fine_amount",
+    "confiscated_amount",
+    "licence_number",
+    "decision_date",
+    "valid_from",
+    "valid_until",
+    "publicity_until",
+    "status",
+    "source_unit",
+    "remarks",
+    "authority_code",
 ]
 DATE_FIELDS = {"decision_date", "valid_from", "valid_until", "publicity_until"}
 AMOUNT_FIELDS = {"fine_amount", "confiscated_amount"}
 MAX_LENGTHS = {
-    f.name: f.max_length for f in PublicityRecord._meta.get_fields()
+    f.name: f.max_length
+    for f in PublicityRecord._meta.get_fields()
     if getattr(f, "max_length", None) and f.get_internal_type() == "CharField"
 }
 # A 2016-layout penalty has no publicity end date; one year is the usual period for an ordinary
@@ -119,7 +137,8 @@ def _date_from_text(value):
                 ) from None
     raise RowError(
         "",
-        _("Not a date: %(value)s (use YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD or YYYY年MM月DD日).") % {"value": value},
+        _("Not a date: %(value)s (use YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD or YYYY年MM月DD日).")
+        % {"value": value},
         value,
     )
 
@@ -132,9 +151,7 @@ def parse_amount(value, field):
     if not value:
         return None
     if not AMOUNT_PATTERN.match(value):
-        raise RowError(
-            field, _("Not an amount in 10,000 yuan: %(value)s.") % {"value": value}, value
-        )
+        raise RowError(field, _("Not an amount in 10,000 yuan: %(value)s.") % {"value": value}, value)
     try:
         return Decimal(value).quantize(AMOUNT_PLACES)
     except InvalidOperation:
@@ -183,7 +200,9 @@ def check_credit_code(credit_code, category):
     if not is_valid_credit_code(credit_code):
         raise RowError(
             "credit_code",
-            _("Not a valid unified social credit code (wrong length, character or check character): %(value)s.")
+            _(
+                "Not a valid unified social credit code (wrong length, character or check character): %(value)s."
+            )
             % {"value": credit_code},
             credit_code,
         )
@@ -194,8 +213,12 @@ _record_values = operator.itemgetter(*RECORD_FIELDS)
 
 
 def row_hash(fields):
-    joined = "\x1f".join([value if value.__class__ is str else ("" if value is None else str(value))
-                           for value in _record_values(fields)])
+    joined = "\x1f".join(
+        [
+            value if value.__class__ is str else ("" if value is None else str(value))
+            for value in _record_values(fields)
+        ]
+    )
     return hashlib.md5(joined.encode(), usedforsecurity=False).hexdigest()
 
 
@@ -236,7 +259,8 @@ def layout_plan(layout):
         length_limits=[(field, MAX_LENGTHS[field]) for field in sorted(filled) if field in MAX_LENGTHS],
         defaults={
             field: None if field in DATE_FIELDS | AMOUNT_FIELDS else ""
-            for field in RECORD_FIELDS + ["document_number", "authority"] if field not in filled
+            for field in RECORD_FIELDS + ["document_number", "authority"]
+            if field not in filled
         },
     )
 
@@ -282,45 +306,63 @@ def build_record(layout, row, today):
         raw_code = card_number if is_valid_credit_code(card_number) else ""
     raw_category = values.get("subject_category") or ""
     # Only a row with neither category nor code is told apart by its identity number.
-    has_identity_number = not raw_category and not raw_code and any(
-        text(row.get(column)) for column in layout.identity_columns if row.get(column)
+    has_identity_number = (
+        not raw_category
+        and not raw_code
+        and any(text(row.get(column)) for column in layout.identity_columns if row.get(column))
     )
     try:
         category = subject_category(raw_category, raw_code, has_identity_number)
         values["subject_category"] = category
         values["credit_code"] = check_credit_code(raw_code, category)
     except RowError as error:
-        column = layout.category_column if error.field == "subject_category" else plan.column_of.get("credit_code", "")
+        column = (
+            layout.category_column
+            if error.field == "subject_category"
+            else plan.column_of.get("credit_code", "")
+        )
         errors.append((column, error.value, error.reason))
 
     decision_date = values.get("decision_date")
     if decision_date and decision_date > today:
-        errors.append((
-            plan.column_of["decision_date"], decision_date.isoformat(),
-            _("The decision date %(value)s is in the future.") % {"value": decision_date.isoformat()},
-        ))
+        errors.append(
+            (
+                plan.column_of["decision_date"],
+                decision_date.isoformat(),
+                _("The decision date %(value)s is in the future.") % {"value": decision_date.isoformat()},
+            )
+        )
     if layout.kind == RecordKind.PENALTY and decision_date and "publicity_until" not in plan.column_of:
         values["publicity_until"] = add_years(decision_date, DEFAULT_PENALTY_PUBLICITY_YEARS)
     publicity_until = values.get("publicity_until")
     if publicity_until and decision_date and publicity_until < decision_date:
-        errors.append((
-            plan.column_of.get("publicity_until", ""), publicity_until.isoformat(),
-            _("The end of publicity is before the decision date."),
-        ))
+        errors.append(
+            (
+                plan.column_of.get("publicity_until", ""),
+                publicity_until.isoformat(),
+                _("The end of publicity is before the decision date."),
+            )
+        )
     valid_from, valid_until = values.get("valid_from"), values.get("valid_until")
     if valid_from and valid_until and valid_until < valid_from:
-        errors.append((
-            plan.column_of.get("valid_until", ""), valid_until.isoformat(),
-            _("The end of validity is before its start."),
-        ))
+        errors.append(
+            (
+                plan.column_of.get("valid_until", ""),
+                valid_until.isoformat(),
+                _("The end of validity is before its start."),
+            )
+        )
 
     for field, limit in plan.length_limits:
         value = values.get(field) or ""
         if len(value) > limit:
-            errors.append((
-                plan.column_of.get(field, field), value[:40] + "…",
-                _("Longer than %(limit)d characters.") % {"limit": limit},
-            ))
+            errors.append(
+                (
+                    plan.column_of.get(field, field),
+                    value[:40] + "…",
+                    _("Longer than %(limit)d characters.") % {"limit": limit},
+                )
+            )
     if errors:
         return None, errors
     return values, []

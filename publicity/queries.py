@@ -18,9 +18,25 @@ from integrity_site.core.privacy import mask_name
 from publicity.records import PublicityRecord, RecordKind, SubjectCategory
 
 PUBLIC_FIELDS = [
-    "pk", "kind", "document_number", "authority", "subject_name", "subject_category", "credit_code",
-    "legal_representative", "title", "category", "content", "violation", "fine_amount",
-    "confiscated_amount", "licence_number", "decision_date", "valid_until", "publicity_until", "status",
+    "pk",
+    "kind",
+    "document_number",
+    "authority",
+    "subject_name",
+    "subject_category",
+    "credit_code",
+    "legal_representative",
+    "title",
+    "category",
+    "content",
+    "violation",
+    "fine_amount",
+    "confiscated_amount",
+    "licence_number",
+    "decision_date",
+    "valid_until",
+    "publicity_until",
+    "status",
 ]
 
 
@@ -111,11 +127,15 @@ class CreditProfile:
     licences: list
     penalties: list
     dishonest: list
-    sections: list  # (title, [ProfileItem, …]) from other parts of the site (honours, pledges), see credit_checks
+    sections: (
+        list  # (title, [ProfileItem, …]) from other parts of the site (honours, pledges), see credit_checks
+    )
 
     @property
     def is_empty(self):
-        return not (self.licences or self.penalties or self.dishonest or any(items for _t, items in self.sections))
+        return not (
+            self.licences or self.penalties or self.dishonest or any(items for _t, items in self.sections)
+        )
 
 
 def credit_profile(credit_code, today=None):
@@ -145,8 +165,7 @@ def records_per_month(months=12, today=None):
         for row in _per_month(PublicityRecord.objects.all(), "kind", month_starts[0], today)
     }
     return {
-        kind: [(start, counts.get((kind, start), 0)) for start in month_starts]
-        for kind in RecordKind.values
+        kind: [(start, counts.get((kind, start), 0)) for start in month_starts] for kind in RecordKind.values
     }
 
 
@@ -154,7 +173,8 @@ def _month_starts(months, today):
     """The first days of the last ``months`` months up to ``today``, oldest first."""
     month_index = today.year * 12 + today.month - 1
     return [
-        datetime.date(index // 12, index % 12 + 1, 1) for index in range(month_index - months + 1, month_index + 1)
+        datetime.date(index // 12, index % 12 + 1, 1)
+        for index in range(month_index - months + 1, month_index + 1)
     ]
 
 
@@ -162,7 +182,9 @@ def _per_month(records, field, first, today):
     """One aggregate query: rows of ``field``, month and count of the records decided from ``first`` to ``today``."""
     return (
         records.filter(decision_date__gte=first, decision_date__lte=today)
-        .annotate(month=TruncMonth("decision_date")).values(field, "month").annotate(count=Count("pk"))
+        .annotate(month=TruncMonth("decision_date"))
+        .values(field, "month")
+        .annotate(count=Count("pk"))
         .order_by()
     )
 
@@ -203,8 +225,14 @@ def records_per_authority_per_month(top=6, months=12, today=None):
         for authority in shown
     ]
     if rest:
-        rows.append(AuthorityMonths(
-            "", [(start, sum(counts[authority].get(start, 0) for authority in rest)) for start in month_starts],
-            folded=len(rest),
-        ))
+        rows.append(
+            AuthorityMonths(
+                "",
+                [
+                    (start, sum(counts[authority].get(start, 0) for authority in rest))
+                    for start in month_starts
+                ],
+                folded=len(rest),
+            )
+        )
     return rows

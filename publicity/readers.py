@@ -68,7 +68,9 @@ class FeedReader:
         try:
             self.size = os.path.getsize(self.path)
         except OSError as error:
-            raise FeedUnreadable(_("The file cannot be opened: %(error)s") % {"error": error.strerror}) from None
+            raise FeedUnreadable(
+                _("The file cannot be opened: %(error)s") % {"error": error.strerror}
+            ) from None
         self.header = []
 
     def progress(self):
@@ -125,7 +127,8 @@ class CsvReader(FeedReader):
             ) from None
         except csv.Error as error:
             raise FeedUnreadable(
-                _("Line %(line)d cannot be read as CSV: %(error)s") % {"line": previous_line + 1, "error": error}
+                _("Line %(line)d cannot be read as CSV: %(error)s")
+                % {"line": previous_line + 1, "error": error}
             ) from None
 
     def close(self):
@@ -141,7 +144,9 @@ class XlsxReader(FeedReader):
             # read_only streams the sheet XML instead of building every cell.
             self.workbook = load_workbook(self.path, read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-            raise FeedUnreadable(_("The file is not a readable XLSX workbook: %(error)s") % {"error": error}) from None
+            raise FeedUnreadable(
+                _("The file is not a readable XLSX workbook: %(error)s") % {"error": error}
+            ) from None
         self.sheet = self.workbook.worksheets[0]
         self.iterator = self.sheet.iter_rows(values_only=True)
         first = next(self.iterator, None)
@@ -211,7 +216,7 @@ class JsonReader(FeedReader):
             return False
         consumed = self.buffer[: self.position]
         self.line += consumed.count("\n")
-        self.buffer = self.buffer[self.position:] + chunk
+        self.buffer = self.buffer[self.position :] + chunk
         self.position = 0
         return True
 
@@ -250,7 +255,9 @@ class JsonReader(FeedReader):
                     % {"line": line, "error": error.msg}
                 ) from None
             self.position = end
-            return line, value if isinstance(value, dict) else {INVALID: _("Each record must be a JSON object.")}
+            return line, value if isinstance(value, dict) else {
+                INVALID: _("Each record must be a JSON object.")
+            }
 
     def _next_line_object(self):
         """JSON Lines: one broken line loses only itself."""
@@ -260,7 +267,7 @@ class JsonReader(FeedReader):
             self._fill()
         newline = self.buffer.find("\n", self.position)
         end = newline if newline >= 0 else len(self.buffer)
-        text = self.buffer[self.position:end]
+        text = self.buffer[self.position : end]
         self.position = end
         try:
             value = json.loads(text)

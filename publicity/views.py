@@ -20,15 +20,19 @@ def query(request, page):
         results = paginate(request, queries.search(text, kind), RESULTS_PER_PAGE)
         entries = [queries.public_entry(record) for record in results.object_list]
     searched_code = queries.search_terms(text).get("credit_code", "")
-    return page.render(request, template="publicity/publicity_page.html", context_overrides={
-        "query": text,
-        "kind": kind,
-        "kinds": RecordKind.choices,
-        "results": results,
-        "entries": entries,
-        "searched_code": searched_code,
-        "has_data": results is not None or PublicityRecord.objects.exists(),
-    })
+    return page.render(
+        request,
+        template="publicity/publicity_page.html",
+        context_overrides={
+            "query": text,
+            "kind": kind,
+            "kinds": RecordKind.choices,
+            "results": results,
+            "entries": entries,
+            "searched_code": searched_code,
+            "has_data": results is not None or PublicityRecord.objects.exists(),
+        },
+    )
 
 
 STATISTICS_MONTHS = 12
@@ -38,14 +42,22 @@ TOP_AUTHORITIES = 6
 def statistics(request, page):
     per_kind = queries.records_per_month(STATISTICS_MONTHS)
     per_authority = queries.records_per_authority_per_month(TOP_AUTHORITIES, STATISTICS_MONTHS)
-    return page.render(request, template="publicity/statistics.html", context_overrides={
-        "months": STATISTICS_MONTHS,
-        "sections": charts.statistics_sections(per_kind, per_authority, STATISTICS_MONTHS, TOP_AUTHORITIES),
-    })
+    return page.render(
+        request,
+        template="publicity/statistics.html",
+        context_overrides={
+            "months": STATISTICS_MONTHS,
+            "sections": charts.statistics_sections(
+                per_kind, per_authority, STATISTICS_MONTHS, TOP_AUTHORITIES
+            ),
+        },
+    )
 
 
 def credit_profile(request, page, credit_code):
     profile = queries.credit_profile(credit_code)
     if profile is None:
         raise Http404(_("Not a unified social credit code."))
-    return page.render(request, template="publicity/credit_profile.html", context_overrides={"profile": profile})
+    return page.render(
+        request, template="publicity/credit_profile.html", context_overrides={"profile": profile}
+    )

@@ -18,10 +18,19 @@ def register_admin_urls():
     return [
         path("publicity/imports/", admin_views.ImportIndexView.as_view(), name="publicity_imports"),
         path("publicity/imports/<int:pk>/", admin_views.ImportRunView.as_view(), name="publicity_import_run"),
-        path("publicity/imports/<int:pk>/report/", admin_views.download_report, name="publicity_import_report"),
-        path("publicity/cross-check/", admin_views.CrossCheckHitIndexView.as_view(), name="publicity_cross_check_hits"),
-        path("publicity/cross-check/<int:pk>/acknowledge/", admin_views.acknowledge_hit,
-             name="publicity_acknowledge_cross_check_hit"),
+        path(
+            "publicity/imports/<int:pk>/report/", admin_views.download_report, name="publicity_import_report"
+        ),
+        path(
+            "publicity/cross-check/",
+            admin_views.CrossCheckHitIndexView.as_view(),
+            name="publicity_cross_check_hits",
+        ),
+        path(
+            "publicity/cross-check/<int:pk>/acknowledge/",
+            admin_views.acknowledge_hit,
+            name="publicity_acknowledge_cross_check_hit",
+        ),
     ]
 
 
@@ -72,8 +81,10 @@ class CrossCheckPanel(Component):
         hits = cross_check.open_hits().select_related("record")
         shown = list(hits[:DASHBOARD_HITS])
         return {
-            "hits": shown, "total": hits.count(),
-            "acknowledged_any": not shown and CrossCheckHit.objects.filter(acknowledged_at__isnull=False).exists(),
+            "hits": shown,
+            "total": hits.count(),
+            "acknowledged_any": not shown
+            and CrossCheckHit.objects.filter(acknowledged_at__isnull=False).exists(),
             "all_hits_url": reverse("publicity_cross_check_hits"),
             **admin_views.acknowledge_controls(self.request),
         }
@@ -93,8 +104,15 @@ class PublicityRecordViewSet(ModelViewSet):
     menu_label = _("Publicity records")
     add_to_admin_menu = True
     menu_order = 901
-    list_display = ["subject_name", "credit_code", "kind", "document_number", "authority", "decision_date",
-                    "publicity_until"]
+    list_display = [
+        "subject_name",
+        "credit_code",
+        "kind",
+        "document_number",
+        "authority",
+        "decision_date",
+        "publicity_until",
+    ]
     list_filter = ["kind", "subject_category", "late"]
     # 130,000 rows stay out of the search index; the admin filters them with the database.
     search_fields = ["subject_name", "credit_code", "document_number"]

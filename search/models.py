@@ -25,8 +25,9 @@ class SearchPage(RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(search_pages(request, request.GET.get("q", ""), self.locale,
-                                    per_page=self.results_per_page))
+        context.update(
+            search_pages(request, request.GET.get("q", ""), self.locale, per_page=self.results_per_page)
+        )
         return context
 
     @path("suggest/")

@@ -46,8 +46,14 @@ def search_pages(request, query, locale, per_page):
     """What the search page shows for ``query``; a blank query shows nothing."""
     query = clean_query(query)
     if not query or not segment_query(query):
-        return {"query": query, "results": None, "facets": [], "promotions": [], "sections": [],
-                "popular_searches": popular_searches()}
+        return {
+            "query": query,
+            "results": None,
+            "facets": [],
+            "promotions": [],
+            "sections": [],
+            "popular_searches": popular_searches(),
+        }
 
     pages = locale_pages(locale)
     promotions = promotions_for(query, pages)
@@ -101,18 +107,21 @@ def promotions_for(query, pages):
     if promotion_query is None:
         return []
     picks = list(promotion_query.editors_picks.select_related("page"))
-    live_ids = set(pages.filter(pk__in=[pick.page_id for pick in picks if pick.page_id])
-                   .values_list("pk", flat=True))
+    live_ids = set(
+        pages.filter(pk__in=[pick.page_id for pick in picks if pick.page_id]).values_list("pk", flat=True)
+    )
     promotions = []
     for pick in picks:
         if pick.page_id and pick.page_id not in live_ids:
             continue
-        promotions.append({
-            "title": pick.title,
-            "url": pick.page.url if pick.page_id else pick.external_link_url,
-            "description": pick.description,
-            "page_id": pick.page_id,
-        })
+        promotions.append(
+            {
+                "title": pick.title,
+                "url": pick.page.url if pick.page_id else pick.external_link_url,
+                "description": pick.description,
+                "page_id": pick.page_id,
+            }
+        )
     return promotions
 
 
@@ -143,14 +152,12 @@ def highlight(text, query, length=SNIPPET_LENGTH):
     pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE) if terms else None
     match = pattern.search(text) if pattern else None
     start = max(0, match.start() - length // 3) if match else 0
-    window = text[start:start + length]
+    window = text[start : start + length]
     prefix = "…" if start > 0 else ""
     suffix = "…" if start + length < len(text) else ""
     escaped = html.escape(window)
     if pattern:
-        escaped_pattern = re.compile(
-            "|".join(re.escape(html.escape(term)) for term in terms), re.IGNORECASE
-        )
+        escaped_pattern = re.compile("|".join(re.escape(html.escape(term)) for term in terms), re.IGNORECASE)
         escaped = escaped_pattern.sub(lambda found: f"<mark>{found.group(0)}</mark>", escaped)
     return mark_safe(prefix + escaped + suffix)  # noqa: S308 - built from escaped text
 

@@ -206,9 +206,13 @@ def make_credit_code(serial):
     return first_seventeen + check_character(first_seventeen)
 
 
-def publish_pledge_text(title="诚信经营承诺书", commitment="<ol><li>依法经营，明码标价。</li><li>不售假冒伪劣商品。</li></ol>",
-                        reason="为营造诚实守信的营商环境，本单位自愿作出以下承诺。",
-                        liability="如违背承诺，自愿接受信用惩戒并承担相应法律责任。", text=None):
+def publish_pledge_text(
+    title="诚信经营承诺书",
+    commitment="<ol><li>依法经营，明码标价。</li><li>不售假冒伪劣商品。</li></ol>",
+    reason="为营造诚实守信的营商环境，本单位自愿作出以下承诺。",
+    liability="如违背承诺，自愿接受信用惩戒并承担相应法律责任。",
+    text=None,
+):
     """Publish a pledge text (a new revision of ``text`` if given); returns the live revision."""
     from pledges.records import PledgeText
 

@@ -59,8 +59,20 @@ def pytest_pass(name, marker_expression, extra_env):
     for variable in ("DATABASE_URL", "ELASTICSEARCH_URL", "SEARCH_ENGINE"):
         if variable not in extra_env:
             env.pop(variable, None)
-    code = run([PYTHON, "-m", "pytest", "-m", marker_expression, f"--junitxml={report}",
-                "-o", "junit_family=xunit2", *sys.argv[1:]], env)
+    code = run(
+        [
+            PYTHON,
+            "-m",
+            "pytest",
+            "-m",
+            marker_expression,
+            f"--junitxml={report}",
+            "-o",
+            "junit_family=xunit2",
+            *sys.argv[1:],
+        ],
+        env,
+    )
     counts = read_counts(report)
     if code not in (0, 1) and sum(counts) == 0:
         # pytest could not run at all (usage error, collection error, no tests).
@@ -99,18 +111,24 @@ def main():
         try:
             say("starting PostgreSQL" if not os.environ.get("DATABASE_URL") else "checking DATABASE_URL")
             database_url = servers.enter_context(postgres.provisioned(CACHE_DIR / "postgres"))
-            say("starting the search engine" if not os.environ.get("ELASTICSEARCH_URL")
-                else "checking ELASTICSEARCH_URL")
+            say(
+                "starting the search engine"
+                if not os.environ.get("ELASTICSEARCH_URL")
+                else "checking ELASTICSEARCH_URL"
+            )
             engine = servers.enter_context(search_engine.provisioned(CACHE_DIR / "search-engine"))
         except RuntimeError as error:
             print(f"\nA server the tests need could not be had:\n{error}", file=sys.stderr)
             totals[2] += 1
         else:
             add(pytest_pass("PostgreSQL", "not search_engine", {"DATABASE_URL": database_url}))
-            add(pytest_pass(
-                f"{engine.flavour} {engine.version}", "search_engine or search_backend",
-                {"ELASTICSEARCH_URL": engine.url, "SEARCH_ENGINE": engine.flavour},
-            ))
+            add(
+                pytest_pass(
+                    f"{engine.flavour} {engine.version}",
+                    "search_engine or search_backend",
+                    {"ELASTICSEARCH_URL": engine.url, "SEARCH_ENGINE": engine.flavour},
+                )
+            )
 
     passed, failed, errors, skipped = totals
     say("summary")
@@ -119,8 +137,10 @@ def main():
         print(RELEVANCE_REPORT.read_text(encoding="utf-8"), end="")
     for title in failed_checks:
         print(f"check failed: {title}")
-    print(f"total: {passed} passed, {failed + errors + len(failed_checks)} failed, {skipped} skipped",
-          flush=True)
+    print(
+        f"total: {passed} passed, {failed + errors + len(failed_checks)} failed, {skipped} skipped",
+        flush=True,
+    )
     return 1 if failed or errors or failed_checks else 0
 
 

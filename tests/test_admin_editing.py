@@ -32,10 +32,12 @@ def article_form(**overrides):
         "category": "brand",
         "tags": "宽厚里",
         "lead": "街区四十家商户公开承诺诚信经营。",
-        "body": streamfield([
-            ("paragraph", rich_text("<p>承诺书在街区入口公示。</p>")),
-            ("quote", {"text": "人而无信，不知其可也。", "attribution": "《论语》"}),
-        ]),
+        "body": streamfield(
+            [
+                ("paragraph", rich_text("<p>承诺书在街区入口公示。</p>")),
+                ("quote", {"text": "人而无信，不知其可也。", "attribution": "《论语》"}),
+            ]
+        ),
         "comments": inline_formset([]),
     }
     data.update(overrides)
@@ -51,8 +53,9 @@ def test_the_admin_speaks_chinese(editor, news):
 
 
 def test_an_editor_writes_and_publishes_an_article(editor, news):
-    response = editor.post(f"/admin/pages/add/home/articlepage/{news.pk}/",
-                           article_form(**{"action-publish": "publish"}))
+    response = editor.post(
+        f"/admin/pages/add/home/articlepage/{news.pk}/", article_form(**{"action-publish": "publish"})
+    )
     assert response.status_code == 302, response.context["form"].errors if response.context else response
     article = ArticlePage.objects.get(slug="kuanhouli-merchants-pledge")
     assert article.live
@@ -83,8 +86,10 @@ def test_an_editor_schedules_an_article(editor, news):
 
 
 def test_a_missing_title_is_explained_next_to_the_field(editor, news):
-    response = editor.post(f"/admin/pages/add/home/articlepage/{news.pk}/",
-                           article_form(title="", **{"action-publish": "publish"}))
+    response = editor.post(
+        f"/admin/pages/add/home/articlepage/{news.pk}/",
+        article_form(title="", **{"action-publish": "publish"}),
+    )
     assert response.status_code == 200
     assert "title" in response.context["form"].errors
     assert "街区四十家商户公开承诺诚信经营" in response.text  # what was typed is kept

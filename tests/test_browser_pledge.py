@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_a_merchant_signs_on_a_phone_an_editor_approves_and_anyone_verifies_the_certificate(
-    live_server, browser_page, django_user_model,
+    live_server,
+    browser_page,
+    django_user_model,
 ):
     from wagtail.models import Site
 
@@ -94,7 +96,9 @@ def test_a_merchant_signs_on_a_phone_an_editor_approves_and_anyone_verifies_the_
     assert str(qr_svg(verification_url)).count("<path") == page.locator(".certificate-qr svg path").count()
     page.emulate_media(media="print")
     assert page.locator(".site-header").is_hidden() and page.locator(".site-footer").is_hidden()
-    assert page.locator(".certificate-qr svg").is_visible() and page.locator(".certificate-dates").is_visible()
+    assert (
+        page.locator(".certificate-qr svg").is_visible() and page.locator(".certificate-dates").is_visible()
+    )
     if os.environ.get("PLEDGE_CERTIFICATE_PDF"):
         page.screenshot(path=os.environ["PLEDGE_CERTIFICATE_PDF"] + ".png", full_page=True)
     page.emulate_media(media="screen")

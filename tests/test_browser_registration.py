@@ -17,8 +17,13 @@ def test_a_resident_registers_on_a_phone_and_cancels_with_the_private_link(live_
     lectures = factories.LectureIndexPageFactory(parent=home)
     venue = factories.VenueFactory(name="宽厚里社区活动室")
     lecture = factories.LecturePageFactory(
-        parent=lectures, title="诚信与日常生活", slug="talk", venue=venue,
-        speakers=[factories.SpeakerFactory(name="王老师")], registration_enabled=True, capacity=30,
+        parent=lectures,
+        title="诚信与日常生活",
+        slug="talk",
+        venue=venue,
+        speakers=[factories.SpeakerFactory(name="王老师")],
+        registration_enabled=True,
+        capacity=30,
     )
     page = browser_page
     page.goto(live_server.url + lecture.url)

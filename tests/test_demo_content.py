@@ -38,11 +38,19 @@ def test_the_demo_tells_the_programme_in_both_languages(monkeypatch, tmp_path, c
     load(monkeypatch, tmp_path)
     assert Page.objects.filter(live=False).count() == 0
     assert ArticlePage.objects.filter(locale__language_code="zh-hans").count() >= 5
-    assert ArticlePage.objects.filter(locale__language_code="en").count() == ArticlePage.objects.filter(
-        locale__language_code="zh-hans").count()
+    assert (
+        ArticlePage.objects.filter(locale__language_code="en").count()
+        == ArticlePage.objects.filter(locale__language_code="zh-hans").count()
+    )
     titles = set(Page.objects.values_list("title", flat=True))
-    for fact in ["宽厚里成为首个信用示范街区", "解放路街道开展诚信街道建设试点", "儒信大讲堂", "诚信者行动",
-                 "我承诺 我诚信 我文明", "防范非法集资·争做诚信市民"]:
+    for fact in [
+        "宽厚里成为首个信用示范街区",
+        "解放路街道开展诚信街道建设试点",
+        "儒信大讲堂",
+        "诚信者行动",
+        "我承诺 我诚信 我文明",
+        "防范非法集资·争做诚信市民",
+    ]:
         assert fact in titles, fact
     assert any("一带一路" in title for title in titles)
     assert any("六大板块" in title for title in titles)

@@ -21,12 +21,20 @@ def lectures(home_page):
 
 @pytest.fixture
 def talk(lectures):
-    venue = factories.VenueFactory(name="宽厚里社区活动室", address="历下区宽厚里, 3号楼; 二楼",
-                                   latitude="36.660600", longitude="117.026500")
+    venue = factories.VenueFactory(
+        name="宽厚里社区活动室",
+        address="历下区宽厚里, 3号楼; 二楼",
+        latitude="36.660600",
+        longitude="117.026500",
+    )
     start = datetime.datetime(2031, 5, 20, 14, 30, tzinfo=SHANGHAI)
     return factories.LecturePageFactory(
-        parent=lectures, title="诚信与日常生活：买菜、租房、网购中的信用，以及信用修复的常见问题解答", slug="talk",
-        start_at=start, end_at=start + datetime.timedelta(hours=1, minutes=30), venue=venue,
+        parent=lectures,
+        title="诚信与日常生活：买菜、租房、网购中的信用，以及信用修复的常见问题解答",
+        slug="talk",
+        start_at=start,
+        end_at=start + datetime.timedelta(hours=1, minutes=30),
+        venue=venue,
         summary="第一行\n第二行，带逗号; 分号 \\ 反斜杠",
     )
 
@@ -53,7 +61,9 @@ def test_an_event_downloads_as_an_ics_file_in_beijing_time(client, talk):
     assert any(line.startswith("DTSTAMP:") and line.endswith("Z") for line in lines)
     assert f"SUMMARY:{talk.title}" in lines
     assert "GEO:36.660600;117.026500" in lines
-    assert any(line.startswith("LOCATION:宽厚里社区活动室\\, 历下区宽厚里\\, 3号楼\\; 二楼") for line in lines)
+    assert any(
+        line.startswith("LOCATION:宽厚里社区活动室\\, 历下区宽厚里\\, 3号楼\\; 二楼") for line in lines
+    )
     assert any(line.startswith("DESCRIPTION:第一行\\n第二行，带逗号\\; 分号 \\\\ 反斜杠") for line in lines)
 
 

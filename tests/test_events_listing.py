@@ -106,7 +106,10 @@ def test_cards_show_the_places_left(client, lectures):
 def test_volunteer_event_cards_count_the_places_of_every_role(client, home_page):
     campaigns = factories.CampaignIndexPageFactory(parent=home_page)
     event = factories.VolunteerEventPageFactory(
-        parent=campaigns, title="宽厚里邀约", registration_enabled=True, roles=[("宣传员", 5), ("引导员", 3)],
+        parent=campaigns,
+        title="宽厚里邀约",
+        registration_enabled=True,
+        roles=[("宣传员", 5), ("引导员", 3)],
     )
     from events.listings import with_seat_counts
 
@@ -131,8 +134,15 @@ def test_an_index_page_costs_the_same_queries_for_two_or_twenty_events(client, l
 
     def add(count, offset):
         for n in range(count):
-            talk = lecture(lectures, f"讲座{offset + n}", days(offset + n + 1), venue=venue, speakers=[speaker],
-                           registration_enabled=True, capacity=10)
+            talk = lecture(
+                lectures,
+                f"讲座{offset + n}",
+                days(offset + n + 1),
+                venue=venue,
+                speakers=[speaker],
+                registration_enabled=True,
+                capacity=10,
+            )
             talk.tags.add("诚信")
             talk.save_revision().publish()
 

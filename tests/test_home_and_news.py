@@ -25,8 +25,13 @@ def test_the_home_page_shows_latest_news_and_upcoming_events(client, home_page, 
     lectures = factories.LectureIndexPageFactory(parent=home_page)
     factories.LecturePageFactory(parent=lectures, title="即将举办的讲座", slug="soon")
     past_start = timezone.now() - datetime.timedelta(days=10)
-    factories.LecturePageFactory(parent=lectures, title="已结束的讲座", slug="past", start_at=past_start,
-                                 end_at=past_start + datetime.timedelta(hours=2))
+    factories.LecturePageFactory(
+        parent=lectures,
+        title="已结束的讲座",
+        slug="past",
+        start_at=past_start,
+        end_at=past_start + datetime.timedelta(hours=2),
+    )
     text = client.get("/").text
     assert text.index("新闻") < text.index("旧闻")
     assert "即将举办的讲座" in text
@@ -60,7 +65,9 @@ def test_the_footer_shows_the_office_contact_details_in_the_page_language(client
 
 
 def test_news_can_be_filtered_by_category_and_tag(client, news_index):
-    notice = factories.ArticlePageFactory(parent=news_index, title="通知一则", slug="notice", category="notice")
+    notice = factories.ArticlePageFactory(
+        parent=news_index, title="通知一则", slug="notice", category="notice"
+    )
     notice.tags.add("双公示")
     notice.save_revision().publish()
     factories.ArticlePageFactory(parent=news_index, title="媒体报道一则", slug="media", category="media")
@@ -94,10 +101,14 @@ def count_queries(client, url):
 def test_the_news_index_costs_the_same_queries_for_many_articles(client, news_index):
     image = factories.make_image()
     for number in range(3):
-        factories.ArticlePageFactory(parent=news_index, title=f"甲{number}", slug=f"x{number}", cover_image=image)
+        factories.ArticlePageFactory(
+            parent=news_index, title=f"甲{number}", slug=f"x{number}", cover_image=image
+        )
     with_three = count_queries(client, "/news/")
     for number in range(9):
-        factories.ArticlePageFactory(parent=news_index, title=f"乙{number}", slug=f"y{number}", cover_image=image)
+        factories.ArticlePageFactory(
+            parent=news_index, title=f"乙{number}", slug=f"y{number}", cover_image=image
+        )
     assert count_queries(client, "/news/") == with_three
 
 
@@ -115,7 +126,9 @@ def test_the_home_page_costs_the_same_queries_for_many_articles_and_events(clien
 def test_an_article_shows_its_body_blocks(client, news_index):
     image = factories.make_image("插图")
     article = factories.ArticlePageFactory(
-        parent=news_index, title="正文示例", slug="blocks",
+        parent=news_index,
+        title="正文示例",
+        slug="blocks",
         body=[
             ("paragraph", factories.RichText("<p>第一段</p>")),
             ("quote", {"text": "人而无信，不知其可也。", "attribution": "《论语》"}),

@@ -36,8 +36,12 @@ def test_a_translated_page_is_served_at_its_english_url(client, article, en_loca
 def test_each_page_links_its_translation_with_hreflang(client, article, en_locale):
     translate_object(article, en_locale, {})
     chinese = client.get("/news/kuanhouli/").text
-    assert re.search(r'<link rel="alternate" hreflang="en" href="http://testserver/en/news/kuanhouli/">', chinese)
-    assert re.search(r'<link rel="alternate" hreflang="zh-hans" href="http://testserver/news/kuanhouli/">', chinese)
+    assert re.search(
+        r'<link rel="alternate" hreflang="en" href="http://testserver/en/news/kuanhouli/">', chinese
+    )
+    assert re.search(
+        r'<link rel="alternate" hreflang="zh-hans" href="http://testserver/news/kuanhouli/">', chinese
+    )
     assert 'href="http://testserver/en/news/kuanhouli/" hreflang="en" lang="en">English</a>' in chinese
 
 
@@ -68,12 +72,15 @@ def test_the_catalogue_holds_every_string_the_code_marks(tmp_path):
     """makemessages, run over a copy of the code, finds nothing untranslated."""
     source = settings.BASE_DIR
     copy = tmp_path / "project"
-    ignore = shutil.ignore_patterns(".venv", ".cache", "var", "media", "static", "tests", "bench",
-                                    "__pycache__", "*.mo", ".git")
+    ignore = shutil.ignore_patterns(
+        ".venv", ".cache", "var", "media", "static", "tests", "bench", "__pycache__", "*.mo", ".git"
+    )
     shutil.copytree(source, copy, ignore=ignore)
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "zh_Hans", "--no-obsolete", "-v", "0"],
-        cwd=copy, check=True, env={**os.environ, "DJANGO_SETTINGS_MODULE": "integrity_site.settings.test"},
+        cwd=copy,
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "integrity_site.settings.test"},
     )
     catalogue = polib.pofile(str(copy / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"))
     new = [entry.msgid for entry in catalogue.untranslated_entries() + catalogue.fuzzy_entries()]

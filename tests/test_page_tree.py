@@ -35,7 +35,9 @@ def tree(home_page):
         "pledge": factories.PledgePageFactory(parent=home_page),
         "honours": honours,
         "honour_list": factories.HonourListPageFactory(
-            parent=honours, title="2020年度诚信单位", slug="units-2020",
+            parent=honours,
+            title="2020年度诚信单位",
+            slug="units-2020",
             entries=[{"name": "泉城示范餐饮有限公司", "credit_code": "91350100M000100Y43"}],
         ),
         "publicity": factories.PublicityPageFactory(parent=home_page),
@@ -76,8 +78,13 @@ def test_every_page_type_renders_in_english_once_translated(client, tree, en_loc
     ],
 )
 def test_pages_go_only_where_the_page_tree_puts_them(child, allowed_parents):
-    for parent_model in [HomePage, ArticleIndexPage, LectureIndexPage, factories.CampaignIndexPage,
-                         factories.HonourIndexPage]:
+    for parent_model in [
+        HomePage,
+        ArticleIndexPage,
+        LectureIndexPage,
+        factories.CampaignIndexPage,
+        factories.HonourIndexPage,
+    ]:
         allowed = child in parent_model.allowed_subpage_models()
         assert allowed == (parent_model in allowed_parents), parent_model
 
@@ -98,7 +105,9 @@ def test_an_event_cannot_end_before_it_starts(tree):
 def test_honour_entries_are_listed_by_pinyin(client, tree):
     honours = tree["honours"]
     page = factories.HonourListPageFactory(
-        parent=honours, title="金牌服务员", slug="gold",
+        parent=honours,
+        title="金牌服务员",
+        slug="gold",
         entries=[{"name": "张华"}, {"name": "安明"}, {"name": "李静"}],
     )
     text = client.get(page.url).text

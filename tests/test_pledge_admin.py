@@ -22,9 +22,13 @@ def editor(django_user_model):
     """An editor who may review pledges but not see personal data."""
     user = django_user_model.objects.create_user("reviewer", "reviewer@example.org", "pw")
     group = Group.objects.create(name="pledge reviewers")
-    group.permissions.add(*Permission.objects.filter(
-        content_type__app_label="pledges", codename__in=["view_pledge", "change_pledge"],
-    ), Permission.objects.get(codename="access_admin"))
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="pledges",
+            codename__in=["view_pledge", "change_pledge"],
+        ),
+        Permission.objects.get(codename="access_admin"),
+    )
     user.groups.add(group)
     return user
 
@@ -35,8 +39,9 @@ def review_url(pledge):
 
 def test_editors_list_and_filter_pledges_by_state_subdistrict_industry_and_month(client, admin_user):
     client.force_login(admin_user)
-    confirmed = factories.PledgeFactory(state="confirmed", merchant_name="待审核茶社", subdistrict="文东街道",
-                                        industry="catering")
+    confirmed = factories.PledgeFactory(
+        state="confirmed", merchant_name="待审核茶社", subdistrict="文东街道", industry="catering"
+    )
     approved = factories.PledgeFactory(state="approved", merchant_name="已公示书店")
     old = factories.PledgeFactory(state="approved", merchant_name="去年的药店", industry="medicine")
     Pledge.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=400))
@@ -50,7 +55,10 @@ def test_editors_list_and_filter_pledges_by_state_subdistrict_industry_and_month
     assert listed(state="confirmed") == {confirmed.merchant_name}
     assert listed(subdistrict="文东街道") == {"待审核茶社"}
     assert listed(industry="medicine") == {"去年的药店"}
-    assert listed(month=timezone.localtime(approved.created_at).strftime("%Y-%m")) == {"待审核茶社", "已公示书店"}
+    assert listed(month=timezone.localtime(approved.created_at).strftime("%Y-%m")) == {
+        "待审核茶社",
+        "已公示书店",
+    }
     assert listed(q="书店") == {"已公示书店"}
 
 
@@ -74,19 +82,36 @@ def test_the_review_screen_shows_what_the_feed_knows_of_the_credit_code(client, 
     client.force_login(admin_user)
     pledge = factories.PledgeFactory(state="confirmed")
     today = timezone.localdate()
-    common = {"authority": "历下区市场监督管理局", "subject_category": "organisation", "row_hash": "x",
-              "first_imported_on": today, "updated_at": timezone.now()}
-    PublicityRecord.objects.create(kind="penalty", document_number="济历市监罚〔2026〕12号",
-                                   subject_name=pledge.merchant_name, credit_code=pledge.credit_code,
-                                   decision_date=today - datetime.timedelta(days=30),
-                                   publicity_until=today + datetime.timedelta(days=60), **common)
-    PublicityRecord.objects.create(kind="penalty", document_number="济历市监罚〔2020〕1号",
-                                   subject_name=pledge.merchant_name, credit_code=pledge.credit_code,
-                                   decision_date=today - datetime.timedelta(days=2000),
-                                   publicity_until=today - datetime.timedelta(days=900), **common)
+    common = {
+        "authority": "历下区市场监督管理局",
+        "subject_category": "organisation",
+        "row_hash": "x",
+        "first_imported_on": today,
+        "updated_at": timezone.now(),
+    }
+    PublicityRecord.objects.create(
+        kind="penalty",
+        document_number="济历市监罚〔2026〕12号",
+        subject_name=pledge.merchant_name,
+        credit_code=pledge.credit_code,
+        decision_date=today - datetime.timedelta(days=30),
+        publicity_until=today + datetime.timedelta(days=60),
+        **common,
+    )
+    PublicityRecord.objects.create(
+        kind="penalty",
+        document_number="济历市监罚〔2020〕1号",
+        subject_name=pledge.merchant_name,
+        credit_code=pledge.credit_code,
+        decision_date=today - datetime.timedelta(days=2000),
+        publicity_until=today - datetime.timedelta(days=900),
+        **common,
+    )
     response = client.get(review_url(pledge))
     check = response.context["feed_check"]
-    assert check.feed_imported and [finding.document_number for finding in check.penalties] == ["济历市监罚〔2026〕12号"]
+    assert check.feed_imported and [finding.document_number for finding in check.penalties] == [
+        "济历市监罚〔2026〕12号"
+    ]
     content = response.content.decode()
     assert "济历市监罚〔2026〕12号" in content and "济历市监罚〔2020〕1号" not in content
 
@@ -102,7 +127,9 @@ def test_personal_data_shows_only_to_editors_with_the_permission(client, editor,
     assert "赵隐私" in content and "13700001111" in content
 
 
-def test_an_editor_approves_and_revokes_from_the_review_screen_and_the_history_says_who_and_why(client, editor):
+def test_an_editor_approves_and_revokes_from_the_review_screen_and_the_history_says_who_and_why(
+    client, editor
+):
     client.force_login(editor)
     pledge = factories.PledgeFactory(state="confirmed")
     response = client.post(f"/admin/pledges/{pledge.pk}/approve/")
@@ -115,15 +142,18 @@ def test_an_editor_approves_and_revokes_from_the_review_screen_and_the_history_s
     assert Pledge.objects.get(pk=pledge.pk).state == PledgeState.REVOKED
     entries = ModelLogEntry.objects.for_instance(pledge).order_by("timestamp", "pk")
     assert [(entry.action, entry.user) for entry in entries][-2:] == [
-        ("pledges.approve", editor), ("pledges.revoke", editor)]
+        ("pledges.approve", editor),
+        ("pledges.revoke", editor),
+    ]
     history = client.get(f"{LIST_URL}history/{pledge.pk}/")
     assert history.status_code == 200
 
 
 def test_editors_without_the_change_permission_cannot_approve(client, django_user_model):
     viewer = django_user_model.objects.create_user("viewer", "viewer@example.org", "pw")
-    viewer.user_permissions.add(Permission.objects.get(codename="access_admin"),
-                                Permission.objects.get(codename="view_pledge"))
+    viewer.user_permissions.add(
+        Permission.objects.get(codename="access_admin"), Permission.objects.get(codename="view_pledge")
+    )
     client.force_login(viewer)
     pledge = factories.PledgeFactory(state="confirmed")
     response = client.post(f"/admin/pledges/{pledge.pk}/approve/")
@@ -170,10 +200,10 @@ def test_export_has_personal_data_only_with_the_permission(client, editor, admin
 def test_exported_cells_never_start_a_formula(client, admin_user):
     # Names are checked on the form; any other text that starts like a formula is made safe on export.
     pledge = factories.PledgeFactory(state="approved")
-    Pledge.objects.filter(pk=pledge.pk).update(closing_reason="=HYPERLINK(\"http://evil\")")
+    Pledge.objects.filter(pk=pledge.pk).update(closing_reason='=HYPERLINK("http://evil")')
     client.force_login(admin_user)
     rows = export(client, "csv")
-    assert "'=HYPERLINK(\"http://evil\")" in rows[1]
+    assert '\'=HYPERLINK("http://evil")' in rows[1]
 
 
 def test_the_dashboard_shows_counts_by_state_and_subdistrict(client, admin_user):
@@ -189,13 +219,18 @@ def test_the_dashboard_shows_counts_by_state_and_subdistrict(client, admin_user)
     counts = pledge_counts()
     assert dict(counts["by_state"])[PledgeState.APPROVED.label] == 3
     assert counts["awaiting_review"] == 1
-    assert [(row["subdistrict"], row["count"]) for row in counts["by_subdistrict"]] == [("燕山街道", 2), ("姚家街道", 1)]
+    assert [(row["subdistrict"], row["count"]) for row in counts["by_subdistrict"]] == [
+        ("燕山街道", 2),
+        ("姚家街道", 1),
+    ]
     assert "燕山街道" in content
 
 
 def test_the_campaigns_and_pledges_editors_may_review_pledges_but_not_see_personal_data(db):
     group = Group.objects.get(name="诚信者行动与承诺编辑")
-    codenames = set(group.permissions.filter(content_type__app_label="pledges").values_list("codename", flat=True))
+    codenames = set(
+        group.permissions.filter(content_type__app_label="pledges").values_list("codename", flat=True)
+    )
     assert {"view_pledge", "change_pledge", "change_pledgetext", "publish_pledgetext"} <= codenames
     assert "view_pledge_personal_data" not in codenames
 
@@ -219,20 +254,25 @@ def test_a_pledge_text_that_merchants_signed_cannot_be_deleted(client, admin_use
     response = client.post(f"/admin/snippets/pledges/pledgetext/delete/{text.pk}/")
     assert response.status_code in (302, 403)
     assert PledgeText.objects.filter(pk=text.pk).exists()
-    unsigned = PledgeText.objects.create(title="草稿", reason="r", commitment="<p>c</p>", liability="l", live=False)
+    unsigned = PledgeText.objects.create(
+        title="草稿", reason="r", commitment="<p>c</p>", liability="l", live=False
+    )
     client.post(f"/admin/snippets/pledges/pledgetext/delete/{unsigned.pk}/")
     assert not PledgeText.objects.filter(pk=unsigned.pk).exists()
 
 
 def test_the_merchant_is_told_of_the_approval_by_email_in_chinese_with_the_certificate_link(
-        client, editor, pledge_page, mailoutbox):
+    client, editor, pledge_page, mailoutbox
+):
     from wagtail.users.models import UserProfile
 
     profile = UserProfile.get_for_user(editor)
     profile.preferred_language = "en"  # the editor's admin language does not change the merchant's e-mail
     profile.save()
     client.force_login(editor)
-    pledge = factories.PledgeFactory(state="confirmed", merchant_name="泉城诚信茶社", email="shop@example.org")
+    pledge = factories.PledgeFactory(
+        state="confirmed", merchant_name="泉城诚信茶社", email="shop@example.org"
+    )
 
     client.post(f"/admin/pledges/{pledge.pk}/approve/")
 
@@ -255,7 +295,9 @@ def test_bulk_approval_tells_each_merchant(client, admin_user, pledge_page, mail
     assert sorted(message.to[0] for message in mailoutbox) == sorted(pledge.email for pledge in confirmed)
 
 
-def test_a_mail_server_that_is_down_does_not_undo_the_approval(client, editor, pledge_page, settings, monkeypatch):
+def test_a_mail_server_that_is_down_does_not_undo_the_approval(
+    client, editor, pledge_page, settings, monkeypatch
+):
     import smtplib
 
     from pledges import services

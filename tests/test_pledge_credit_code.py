@@ -8,17 +8,17 @@ from pledges.forms import PledgeForm
 
 VALID = ["91350100M000100Y43", "914403001922038216", "91230500MA1B3N1N2M", "11230500001755309F"]
 INVALID = {
-    "91350100M000100Y44": "check_character",   # wrong check character
+    "91350100M000100Y44": "check_character",  # wrong check character
     "914403001922038215": "check_character",
-    "91230500MA1B3N1N2": "length",             # 17 characters
-    "91230500MA1B3N1N2MM": "length",           # 19 characters
+    "91230500MA1B3N1N2": "length",  # 17 characters
+    "91230500MA1B3N1N2MM": "length",  # 19 characters
     "": "length",
-    "91230500MA1B3N1NIM": "alphabet",          # I is not used
-    "9123O500MA1B3N1N2M": "alphabet",          # nor O
-    "91230500MA1B3N1NSM": "alphabet",          # nor S
-    "91230500MA1B3N1NVM": "alphabet",          # nor V
-    "91230500MA1B3N1NZM": "alphabet",          # nor Z
-    "00000000000000000X": "check_character",   # the placeholder of feeds is not a code to pledge with
+    "91230500MA1B3N1NIM": "alphabet",  # I is not used
+    "9123O500MA1B3N1N2M": "alphabet",  # nor O
+    "91230500MA1B3N1NSM": "alphabet",  # nor S
+    "91230500MA1B3N1NVM": "alphabet",  # nor V
+    "91230500MA1B3N1NZM": "alphabet",  # nor Z
+    "00000000000000000X": "check_character",  # the placeholder of feeds is not a code to pledge with
 }
 
 
@@ -36,7 +36,9 @@ def test_invalid_codes_fail_with_their_reason(code, reason):
     assert error.value.code == reason
 
 
-@pytest.mark.parametrize("typed", [" 91350100m000100y43 ", "９１３５０１００Ｍ０００１００Ｙ４３", "91350100M000100Y43\n"])
+@pytest.mark.parametrize(
+    "typed", [" 91350100m000100y43 ", "９１３５０１００Ｍ０００１００Ｙ４３", "91350100M000100Y43\n"]
+)
 def test_input_is_trimmed_folded_from_full_width_and_upper_cased(typed):
     assert normalize_credit_code(typed) == "91350100M000100Y43"
     assert is_valid_credit_code(typed)

@@ -63,10 +63,14 @@ def test_the_verification_link_on_the_profile_leads_to_a_valid_pledge(client, pu
 def test_pledges_that_ended_do_not_show_only_the_current_one_does(client, publicity_page, admin_user):
     long_ago = timezone.localdate() - datetime.timedelta(days=800)
     expired = services.approve_pledge(
-        factories.PledgeFactory(state=PledgeState.CONFIRMED, credit_code=CODE), user=admin_user, today=long_ago,
+        factories.PledgeFactory(state=PledgeState.CONFIRMED, credit_code=CODE),
+        user=admin_user,
+        today=long_ago,
     )
     services.expire_pledges()
-    revoked = services.revoke_pledge(approved_pledge(admin_user), user=admin_user, reason="经核查存在虚假宣传行为")
+    revoked = services.revoke_pledge(
+        approved_pledge(admin_user), user=admin_user, reason="经核查存在虚假宣传行为"
+    )
     withdrawn = services.withdraw_pledge(approved_pledge(admin_user), reason="店铺歇业")
     current = approved_pledge(admin_user)
     assert Pledge.objects.get(pk=expired.pk).state == PledgeState.EXPIRED
@@ -79,8 +83,12 @@ def test_pledges_that_ended_do_not_show_only_the_current_one_does(client, public
 
 
 def test_pending_pledges_do_not_show(client, publicity_page):
-    submitted = factories.PledgeFactory(state=PledgeState.SUBMITTED, credit_code=CODE, merchant_name="泉城书店")
-    confirmed = factories.PledgeFactory(state=PledgeState.CONFIRMED, credit_code=CODE, merchant_name="泉城书店")
+    submitted = factories.PledgeFactory(
+        state=PledgeState.SUBMITTED, credit_code=CODE, merchant_name="泉城书店"
+    )
+    confirmed = factories.PledgeFactory(
+        state=PledgeState.CONFIRMED, credit_code=CODE, merchant_name="泉城书店"
+    )
 
     page = credit_profile(client, publicity_page)
 
@@ -92,7 +100,8 @@ def test_a_pledge_past_its_validity_does_not_show_even_before_the_daily_expiry_r
     client, publicity_page, admin_user
 ):
     pledge = services.approve_pledge(
-        factories.PledgeFactory(state=PledgeState.CONFIRMED, credit_code=CODE), user=admin_user,
+        factories.PledgeFactory(state=PledgeState.CONFIRMED, credit_code=CODE),
+        user=admin_user,
         today=timezone.localdate() - datetime.timedelta(days=400),
     )
     assert pledge.state == PledgeState.APPROVED

@@ -25,10 +25,17 @@ def log_entries(pledge):
 
 def sign(client, page, **overrides):
     data = {
-        "merchant_name": "趵突泉老字号餐馆", "credit_code": VALID_CODE, "entity_kind": "individual_business",
-        "industry": "catering", "subdistrict": "趵突泉街道", "address": "趵突泉南路1号",
-        "contact_person": "刘一", "mobile": "13912345678", "email": "owner@example.org",
-        "signatory_name": "刘一", "consent_to_publication": "on",
+        "merchant_name": "趵突泉老字号餐馆",
+        "credit_code": VALID_CODE,
+        "entity_kind": "individual_business",
+        "industry": "catering",
+        "subdistrict": "趵突泉街道",
+        "address": "趵突泉南路1号",
+        "contact_person": "刘一",
+        "mobile": "13912345678",
+        "email": "owner@example.org",
+        "signatory_name": "刘一",
+        "consent_to_publication": "on",
     }
     data.update(overrides)
     client.post(page.url, data)

@@ -35,10 +35,12 @@ def test_the_register_lists_approved_pledges_only_and_no_personal_data(client, p
 
 
 def test_the_register_is_searchable_by_name_or_credit_code_and_filterable(client, pledge_page):
-    tea = factories.PledgeFactory(state="approved", merchant_name="大明湖茶社", subdistrict="大明湖街道",
-                                  industry="catering")
-    book = factories.PledgeFactory(state="approved", merchant_name="泉城书店", subdistrict="泉城路街道",
-                                   industry="culture_tourism")
+    tea = factories.PledgeFactory(
+        state="approved", merchant_name="大明湖茶社", subdistrict="大明湖街道", industry="catering"
+    )
+    book = factories.PledgeFactory(
+        state="approved", merchant_name="泉城书店", subdistrict="泉城路街道", industry="culture_tourism"
+    )
     url = pledge_page.url + "register/"
 
     def names(**query):
@@ -116,13 +118,16 @@ def test_new_pledges_are_published_as_rss(client, pledge_page):
     assert_no_personal_data(content)
 
 
-def test_the_certificate_shows_the_text_version_signed_even_after_the_text_changes(client, pledge_page, admin_user):
+def test_the_certificate_shows_the_text_version_signed_even_after_the_text_changes(
+    client, pledge_page, admin_user
+):
     pledge = factories.PledgeFactory(state="confirmed")
     services.approve_pledge(pledge, user=admin_user)
     from pledges.records import PledgeText
 
-    factories.publish_pledge_text(title="新版承诺书", commitment="<p>全新的承诺内容。</p>",
-                                  text=PledgeText.objects.get())
+    factories.publish_pledge_text(
+        title="新版承诺书", commitment="<p>全新的承诺内容。</p>", text=PledgeText.objects.get()
+    )
     response = client.get(pledge_page.url + f"certificate/{pledge.number}/")
     content = response.content.decode()
     assert "不售假冒伪劣商品" in content and "全新的承诺内容" not in content
@@ -144,8 +149,9 @@ def test_the_qr_code_encodes_the_short_verification_address(client, pledge_page)
 
     pledge = factories.PledgeFactory(state="approved")
     url = f"http://testserver/v/{pledge.number}/"
-    assert segno.make(url, error="m").svg_inline(scale=4, border=2, dark="#000", light="#fff", title=url) \
-        == str(qr_svg(url))
+    assert segno.make(url, error="m").svg_inline(
+        scale=4, border=2, dark="#000", light="#fff", title=url
+    ) == str(qr_svg(url))
     assert str(qr_svg(url)) in client.get(pledge_page.url + f"certificate/{pledge.number}/").content.decode()
 
 
@@ -155,10 +161,15 @@ def test_a_certificate_of_an_unapproved_or_unknown_pledge_is_not_found(client, p
     assert client.get(pledge_page.url + "certificate/NOSUCH22/").status_code == 404
 
 
-@pytest.mark.parametrize(("state", "css_class"), [
-    ("approved", "verification-valid"), ("expired", "verification-expired"),
-    ("revoked", "verification-revoked"), ("withdrawn", "verification-withdrawn"),
-])
+@pytest.mark.parametrize(
+    ("state", "css_class"),
+    [
+        ("approved", "verification-valid"),
+        ("expired", "verification-expired"),
+        ("revoked", "verification-revoked"),
+        ("withdrawn", "verification-withdrawn"),
+    ],
+)
 def test_the_verification_page_tells_anyone_whether_a_pledge_is_valid(client, pledge_page, state, css_class):
     pledge = factories.PledgeFactory(state="approved")
     if state != "approved":
@@ -185,7 +196,8 @@ def test_the_json_register_pages_with_next_links(client, pledge_page):
     second = json.loads(client.get(first["next"]).content)
     assert len(second["results"]) == 1 and second["next"] is None
     assert {record["证书编号"] for record in first["results"]}.isdisjoint(
-        {record["证书编号"] for record in second["results"]})
+        {record["证书编号"] for record in second["results"]}
+    )
 
 
 def test_the_verification_address_works_under_the_english_prefix_too(client, pledge_page):

@@ -13,10 +13,18 @@ VALID_CODE = "91350100M000100Y43"
 
 def signing_data(**overrides):
     data = {
-        "merchant_name": "济南泉城诚信超市有限公司", "credit_code": VALID_CODE, "entity_kind": "enterprise",
-        "industry": "retail", "subdistrict": "泉城路街道", "address": "泉城路188号",
-        "contact_person": "王小明", "mobile": "138 1234 1234", "email": "Owner@Example.org",
-        "signatory_name": "王大明", "consent_to_publication": "on", "website": "",
+        "merchant_name": "济南泉城诚信超市有限公司",
+        "credit_code": VALID_CODE,
+        "entity_kind": "enterprise",
+        "industry": "retail",
+        "subdistrict": "泉城路街道",
+        "address": "泉城路188号",
+        "contact_person": "王小明",
+        "mobile": "138 1234 1234",
+        "email": "Owner@Example.org",
+        "signatory_name": "王大明",
+        "consent_to_publication": "on",
+        "website": "",
     }
     data.update(overrides)
     return data
@@ -57,25 +65,32 @@ def test_the_credit_code_is_folded_from_full_width_and_lower_case(client, pledge
     assert Pledge.objects.get().credit_code == VALID_CODE
 
 
-@pytest.mark.parametrize(("field", "value", "code"), [
-    ("credit_code", "91350100M000100Y44", "check_character"),
-    ("credit_code", "91350100M000100Y4", "length"),
-    ("credit_code", "91350100M00O100Y43", "alphabet"),
-    ("merchant_name", "=HYPERLINK(\"http://x\")", "url"),
-    ("merchant_name", "+86 超市", "formula"),
-    ("merchant_name", "-折扣店", "formula"),
-    ("merchant_name", "@商店", "formula"),
-    ("merchant_name", "好店 www.spam.cn", "url"),
-    ("signatory_name", "https://spam.example", "url"),
-    ("contact_person", "=1+1", "formula"),
-    ("address", "=cmd|' /C calc'!A0", "formula"),
-    ("mobile", "12345", "mobile"),
-    ("email", "not-an-address", "invalid"),
-    ("subdistrict", "不存在街道", "invalid_choice"),
-    ("industry", "", "required"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "code"),
+    [
+        ("credit_code", "91350100M000100Y44", "check_character"),
+        ("credit_code", "91350100M000100Y4", "length"),
+        ("credit_code", "91350100M00O100Y43", "alphabet"),
+        ("merchant_name", '=HYPERLINK("http://x")', "url"),
+        ("merchant_name", "+86 超市", "formula"),
+        ("merchant_name", "-折扣店", "formula"),
+        ("merchant_name", "@商店", "formula"),
+        ("merchant_name", "好店 www.spam.cn", "url"),
+        ("signatory_name", "https://spam.example", "url"),
+        ("contact_person", "=1+1", "formula"),
+        ("address", "=cmd|' /C calc'!A0", "formula"),
+        ("mobile", "12345", "mobile"),
+        ("email", "not-an-address", "invalid"),
+        ("subdistrict", "不存在街道", "invalid_choice"),
+        ("industry", "", "required"),
+    ],
+)
 def test_each_invalid_field_gets_a_clear_message_and_the_form_keeps_what_was_typed(
-    client, pledge_page, field, value, code,
+    client,
+    pledge_page,
+    field,
+    value,
+    code,
 ):
     response = client.post(pledge_page.url, signing_data(**{field: value}))
     assert response.status_code == 200
@@ -88,8 +103,12 @@ def test_each_invalid_field_gets_a_clear_message_and_the_form_keeps_what_was_typ
     typed = signing_data(**{field: value})
     for name in ("merchant_name", "address", "contact_person", field):
         if typed[name]:
-            assert f'value="{escape(typed[name])}"' in content or f'value="{typed[name]}"' in content \
-                or f'selected>{escape(typed[name])}' in content or name in ("subdistrict", "industry")
+            assert (
+                f'value="{escape(typed[name])}"' in content
+                or f'value="{typed[name]}"' in content
+                or f"selected>{escape(typed[name])}" in content
+                or name in ("subdistrict", "industry")
+            )
     assert not Pledge.objects.exists()
     assert not mail.outbox
 
@@ -102,7 +121,9 @@ def test_consent_to_publication_is_required(client, pledge_page):
     assert not Pledge.objects.exists()
 
 
-def test_a_bot_filling_the_honeypot_is_answered_like_a_person_but_nothing_is_stored_or_sent(client, pledge_page):
+def test_a_bot_filling_the_honeypot_is_answered_like_a_person_but_nothing_is_stored_or_sent(
+    client, pledge_page
+):
     response = client.post(pledge_page.url, signing_data(website="http://spam.example"))
     assert response.status_code == 200
     assert not Pledge.objects.exists()
@@ -126,8 +147,13 @@ def test_a_double_submission_keeps_one_pending_pledge(client, pledge_page):
 
 
 def test_a_merchant_whose_pledge_is_active_is_told_so_and_offered_its_certificate(client, pledge_page):
-    active = factories.PledgeFactory(credit_code=VALID_CODE, state=PledgeState.APPROVED,
-                                     contact_person="赵秘密", mobile="13999999999", email="secret@example.org")
+    active = factories.PledgeFactory(
+        credit_code=VALID_CODE,
+        state=PledgeState.APPROVED,
+        contact_person="赵秘密",
+        mobile="13999999999",
+        email="secret@example.org",
+    )
     response = client.post(pledge_page.url, signing_data())
     content = response.content.decode()
     assert f"certificate/{active.number}/" in content
@@ -150,13 +176,15 @@ def test_signing_is_rate_limited_per_address(client, pledge_page, settings):
 def test_signing_is_rate_limited_per_credit_code_whatever_the_address(client, pledge_page, settings):
     settings.REGISTRATION_RATE_LIMITS = {"pledge_code": (2, 600)}
     for number in range(2):
-        client.post(pledge_page.url, signing_data(email=f"a{number}@example.org"),
-                    REMOTE_ADDR=f"10.0.0.{number}")
+        client.post(
+            pledge_page.url, signing_data(email=f"a{number}@example.org"), REMOTE_ADDR=f"10.0.0.{number}"
+        )
     response = client.post(pledge_page.url, signing_data(email="a9@example.org"), REMOTE_ADDR="10.0.0.9")
     assert response.status_code == 429
     assert Pledge.objects.count() == 2
-    other_code = client.post(pledge_page.url, signing_data(credit_code=factories.make_credit_code(7)),
-                             REMOTE_ADDR="10.0.0.9")
+    other_code = client.post(
+        pledge_page.url, signing_data(credit_code=factories.make_credit_code(7)), REMOTE_ADDR="10.0.0.9"
+    )
     assert other_code.status_code == 200
 
 
@@ -172,7 +200,9 @@ def test_a_text_published_while_the_merchant_was_reading_must_be_read_before_sig
     from pledges.records import PledgeText
 
     read = client.get(pledge_page.url).context["form"]["text_version"].value()
-    factories.publish_pledge_text(title="新版承诺书", commitment="<p>新增：不虚假宣传。</p>", text=PledgeText.objects.get())
+    factories.publish_pledge_text(
+        title="新版承诺书", commitment="<p>新增：不虚假宣传。</p>", text=PledgeText.objects.get()
+    )
     response = client.post(pledge_page.url, signing_data(text_version=read))
     form = response.context["form"]
     assert [error.code for error in form.non_field_errors().as_data()] == ["text_changed"]

@@ -24,9 +24,13 @@ def publicity_editor(django_user_model):
 
 def upload(client, path, kind="auto"):
     with open(path, "rb") as file:
-        return client.post("/admin/publicity/imports/", {
-            "file": SimpleUploadedFile(path.name, file.read()), "kind": kind,
-        })
+        return client.post(
+            "/admin/publicity/imports/",
+            {
+                "file": SimpleUploadedFile(path.name, file.read()),
+                "kind": kind,
+            },
+        )
 
 
 # The worker takes its own (exclusive, on SQLite) transactions, as in production; migration data
@@ -35,17 +39,27 @@ worker_db = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def run_worker():
-    call_command("db_worker", "--batch", "--backend", "background", stdout=io.StringIO(), stderr=io.StringIO())
+    call_command(
+        "db_worker", "--batch", "--backend", "background", stdout=io.StringIO(), stderr=io.StringIO()
+    )
 
 
 def test_the_publicity_editors_group_may_import_the_feed(publicity_editor):
-    for permission in ["import_publicity_feed", "view_publicityrecord", "change_publicityrecord",
-                       "add_publicityrecord", "view_importrun", "view_crosscheckhit"]:
+    for permission in [
+        "import_publicity_feed",
+        "view_publicityrecord",
+        "change_publicityrecord",
+        "add_publicityrecord",
+        "view_importrun",
+        "view_crosscheckhit",
+    ]:
         assert publicity_editor.has_perm(f"publicity.{permission}")
 
 
 @worker_db
-def test_an_editor_uploads_a_feed_and_the_worker_imports_it_in_the_background(client, publicity_editor, tmp_path):
+def test_an_editor_uploads_a_feed_and_the_worker_imports_it_in_the_background(
+    client, publicity_editor, tmp_path
+):
     path = tmp_path / "penalties.csv"
     write_penalties(path, [penalty_row(CF_WSH="U-1"), penalty_row(CF_WSH="U-2", CF_JDRQ="2020-02-30")])
     client.force_login(publicity_editor)
@@ -128,7 +142,9 @@ def test_editors_find_every_record_in_the_admin_expired_penalties_included(clien
     from tests.publicity_feeds import make_record
 
     make_record(document_number="罚-过期", publicity_until=datetime.date(2020, 1, 1))
-    make_record(document_number="罚-别家", subject_name="济南燕山丽华商贸有限公司", credit_code="914403001922038216")
+    make_record(
+        document_number="罚-别家", subject_name="济南燕山丽华商贸有限公司", credit_code="914403001922038216"
+    )
     client.force_login(publicity_editor)
 
     listing = client.get("/admin/publicity_records/", {"q": "91350100M000100Y43"})

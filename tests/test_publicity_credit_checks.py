@@ -46,7 +46,9 @@ def test_the_publicity_part_provides_the_feed_and_says_whether_one_was_imported(
     assert check_credit(credit_code=CODE).feed_imported is False
 
     make_record(document_number="罚-1", publicity_until=timezone.localdate() + datetime.timedelta(days=30))
-    make_record(document_number="许-1", kind="licence", credit_code="914403001922038216", publicity_until=None)
+    make_record(
+        document_number="许-1", kind="licence", credit_code="914403001922038216", publicity_until=None
+    )
 
     found = check_credit(credit_code=CODE)
     other = check_credit(credit_code="914403001922038216")
@@ -62,7 +64,9 @@ def test_check_credit_asks_the_registered_provider(without_feed_provider, monkey
         return CreditCheck(penalties=["a penalty"], dishonest=[])
 
     get_hooks = hooks.get_hooks
-    monkeypatch.setattr(hooks, "get_hooks", lambda name: [provider] if name == CREDIT_FEED_HOOK else get_hooks(name))
+    monkeypatch.setattr(
+        hooks, "get_hooks", lambda name: [provider] if name == CREDIT_FEED_HOOK else get_hooks(name)
+    )
 
     assert check_credit(credit_code=CODE, name="某商户").has_hits
     assert asked == [(CODE, "某商户")]
@@ -93,10 +97,15 @@ def titles(sections):
         return [str(title) for title, _items in sections]
 
 
-def test_the_credit_profile_sections_come_from_honours_and_pledges_and_leave_out_empty_ones(home_page, admin_user):
+def test_the_credit_profile_sections_come_from_honours_and_pledges_and_leave_out_empty_ones(
+    home_page, admin_user
+):
     index = factories.HonourIndexPageFactory(parent=home_page)
-    factories.HonourListPageFactory(parent=index, title="2020年度诚信单位", entries=[
-        {"name": "济南泉城路伟明餐饮管理有限公司", "credit_code": CODE, "locale": home_page.locale}])
+    factories.HonourListPageFactory(
+        parent=index,
+        title="2020年度诚信单位",
+        entries=[{"name": "济南泉城路伟明餐饮管理有限公司", "credit_code": CODE, "locale": home_page.locale}],
+    )
     assert titles(credit_profile_sections(CODE)) == ["Honours"]
 
     pledge = factories.PledgeFactory(state="confirmed", credit_code=CODE)
@@ -105,6 +114,8 @@ def test_the_credit_profile_sections_come_from_honours_and_pledges_and_leave_out
 
     assert titles(sections) == ["Honours", "Integrity pledges"]
     honours, pledges = (items for _title, items in sections)
-    assert [(item.label, item.detail) for item in honours] == [("济南泉城路伟明餐饮管理有限公司", "2020年度诚信单位")]
+    assert [(item.label, item.detail) for item in honours] == [
+        ("济南泉城路伟明餐饮管理有限公司", "2020年度诚信单位")
+    ]
     assert [item.url for item in pledges] == [pledge.verification_path]
     assert credit_profile_sections("914403001922038216") == []

@@ -37,7 +37,10 @@ def test_a_penalty_in_its_publicity_period_is_found_by_credit_code_with_its_date
     assert result.has_hits
     [finding] = result.penalties
     assert (finding.record_id, finding.matched_by) == (record.pk, "credit_code")
-    assert (finding.decision_date, finding.publicity_until) == (datetime.date(2020, 6, 1), datetime.date(2021, 6, 1))
+    assert (finding.decision_date, finding.publicity_until) == (
+        datetime.date(2020, 6, 1),
+        datetime.date(2021, 6, 1),
+    )
     assert result.dishonest == []
 
 
@@ -55,12 +58,26 @@ def test_licences_never_count_against_anyone():
 
 
 def test_a_dishonest_debtor_is_found_by_exact_name_until_the_debt_is_performed():
-    make_record(kind="dishonest", document_number="(2020)鲁0102执1号", authority="济南市历下区人民法院",
-                subject_name="李强", subject_category="natural_person", credit_code="", publicity_until=None,
-                status="全部未履行")
-    make_record(kind="dishonest", document_number="(2019)鲁0102执9号", authority="济南市历下区人民法院",
-                subject_name="李强", subject_category="natural_person", credit_code="", publicity_until=None,
-                status="全部已履行")
+    make_record(
+        kind="dishonest",
+        document_number="(2020)鲁0102执1号",
+        authority="济南市历下区人民法院",
+        subject_name="李强",
+        subject_category="natural_person",
+        credit_code="",
+        publicity_until=None,
+        status="全部未履行",
+    )
+    make_record(
+        kind="dishonest",
+        document_number="(2019)鲁0102执9号",
+        authority="济南市历下区人民法院",
+        subject_name="李强",
+        subject_category="natural_person",
+        credit_code="",
+        publicity_until=None,
+        status="全部已履行",
+    )
 
     result = cross_check(name=" 李强 ", today=TODAY)
 
@@ -79,10 +96,14 @@ def test_an_invalid_code_or_nothing_finds_nothing():
 @pytest.fixture
 def honour_list(home_page):
     index = HonourIndexPageFactory(parent=home_page)
-    return HonourListPageFactory(parent=index, title="2020年度诚信单位", entries=[
-        {"name": "济南泉城路伟明餐饮管理有限公司", "credit_code": CODE, "locale": home_page.locale},
-        {"name": "济南燕山丽华商贸有限公司", "credit_code": OTHER_CODE, "locale": home_page.locale},
-    ])
+    return HonourListPageFactory(
+        parent=index,
+        title="2020年度诚信单位",
+        entries=[
+            {"name": "济南泉城路伟明餐饮管理有限公司", "credit_code": CODE, "locale": home_page.locale},
+            {"name": "济南燕山丽华商贸有限公司", "credit_code": OTHER_CODE, "locale": home_page.locale},
+        ],
+    )
 
 
 def cross_check_subject(subject_type, items):
@@ -145,7 +166,9 @@ def test_the_daily_check_looks_items_up_in_chunks_not_one_by_one():
     with cross_check_subject("test.many", many), CaptureQueriesContext(connection) as queries:
         recheck_all()
 
-    lookups = [query for query in queries.captured_queries if 'FROM "publicity_publicityrecord"' in query["sql"]]
+    lookups = [
+        query for query in queries.captured_queries if 'FROM "publicity_publicityrecord"' in query["sql"]
+    ]
     assert len(lookups) == 1
 
 
@@ -169,8 +192,9 @@ def two_hits(honour_list):
     make_record(document_number="罚-伟明")
     make_record(document_number="罚-丽华", subject_name="济南燕山丽华商贸有限公司", credit_code=OTHER_CODE)
     run_daily_check()
-    return CrossCheckHit.objects.get(record__document_number="罚-伟明"), \
-        CrossCheckHit.objects.get(record__document_number="罚-丽华")
+    return CrossCheckHit.objects.get(record__document_number="罚-伟明"), CrossCheckHit.objects.get(
+        record__document_number="罚-丽华"
+    )
 
 
 @pytest.fixture
@@ -212,8 +236,9 @@ def acknowledge_url(hit):
     return f"/admin/publicity/cross-check/{hit.pk}/acknowledge/"
 
 
-def test_an_editor_acknowledges_a_hit_and_the_dashboard_then_lists_only_the_open_one(client, follow_up_editor,
-                                                                                      two_hits):
+def test_an_editor_acknowledges_a_hit_and_the_dashboard_then_lists_only_the_open_one(
+    client, follow_up_editor, two_hits
+):
     weiming, lihua = two_hits
     client.force_login(uses_the_admin_in_english(follow_up_editor))
     dashboard = client.get("/admin/").content.decode()
@@ -342,7 +367,9 @@ def test_the_list_of_all_hits_is_paginated(client, admin_user):
     assert "page=2" in first.content.decode()
 
 
-def test_the_daily_check_keeps_an_acknowledgement_while_the_same_hit_is_found(client, follow_up_editor, two_hits):
+def test_the_daily_check_keeps_an_acknowledgement_while_the_same_hit_is_found(
+    client, follow_up_editor, two_hits
+):
     weiming, _lihua = two_hits
     client.force_login(follow_up_editor)
     client.post(acknowledge_url(weiming), {"note": "已核实"})

@@ -47,8 +47,14 @@ def test_an_editor_imports_a_penalty_feed_in_every_format(tmp_path, file_format)
     summary = run_import(path)
 
     assert summary == {
-        "kind": "penalty", "rows": 120, "created": 120, "updated": 0, "unchanged": 0, "rejected": 0,
-        "late": summary["late"], "report": summary["report"],
+        "kind": "penalty",
+        "rows": 120,
+        "created": 120,
+        "updated": 0,
+        "unchanged": 0,
+        "rejected": 0,
+        "late": summary["late"],
+        "report": summary["report"],
     }
     assert PublicityRecord.objects.filter(kind=RecordKind.PENALTY).count() == 120
     assert report_rows(summary) == []
@@ -58,8 +64,16 @@ def test_an_editor_imports_a_penalty_feed_in_every_format(tmp_path, file_format)
 @pytest.mark.parametrize(("encoding", "bom"), [("utf-8", False), ("utf-8", True), ("gbk", False)])
 def test_csv_feeds_are_read_in_utf8_with_or_without_bom_and_in_gbk(tmp_path, encoding, bom):
     path = tmp_path / "penalties.csv"
-    write_penalties(path, [penalty_row(CF_XDR_MC="历下区甸柳庄王芳眼镜店", CF_XDR_LB="个体工商户",
-                                       CF_XDR_SHXYM="00000000000000000X")], encoding=encoding, bom=bom)
+    write_penalties(
+        path,
+        [
+            penalty_row(
+                CF_XDR_MC="历下区甸柳庄王芳眼镜店", CF_XDR_LB="个体工商户", CF_XDR_SHXYM="00000000000000000X"
+            )
+        ],
+        encoding=encoding,
+        bom=bom,
+    )
 
     summary = run_import(path)
 
@@ -70,12 +84,15 @@ def test_csv_feeds_are_read_in_utf8_with_or_without_bom_and_in_gbk(tmp_path, enc
     assert record.authority == "济南市历下区市场监督管理局"
 
 
-@pytest.mark.parametrize(("kind", "layout", "columns"), [
-    ("licence", "current", LICENCE_CURRENT_COLUMNS),
-    ("licence", "2016", LICENCE_2016_COLUMNS),
-    ("penalty", "2016", PENALTY_2016_COLUMNS),
-    ("dishonest", "current", DISHONEST_COLUMNS),
-])
+@pytest.mark.parametrize(
+    ("kind", "layout", "columns"),
+    [
+        ("licence", "current", LICENCE_CURRENT_COLUMNS),
+        ("licence", "2016", LICENCE_2016_COLUMNS),
+        ("penalty", "2016", PENALTY_2016_COLUMNS),
+        ("dishonest", "current", DISHONEST_COLUMNS),
+    ],
+)
 def test_kind_and_layout_are_detected_from_the_header(tmp_path, kind, layout, columns):
     path = tmp_path / "feed.csv"
     generate_feed(path, kind, 50, layout=layout, seed=2)
@@ -89,23 +106,47 @@ def test_kind_and_layout_are_detected_from_the_header(tmp_path, kind, layout, co
 
 def test_the_2016_layout_fills_the_same_fields_as_the_current_one(tmp_path):
     path = tmp_path / "old.csv"
-    write_feed(path, [{
-        "XK_WSH": "济历审批许字〔2016〕88号", "XK_XMMC": "食品经营许可", "XK_SPLB": "普通", "XK_NR": "准予许可",
-        "XK_XDR": "济南千佛山路明华商贸有限公司", "XK_XDR_SHXYM": "91230500MA1B3N1N2M", "XK_FR": "张明华",
-        "XK_JDRQ": "2016/05/04", "XK_JZQ": "2021/05/03", "XK_XZJG": "济南市历下区行政审批服务局",
-    }, {
-        "XK_WSH": "济历审批许字〔2016〕89号", "XK_XMMC": "公共场所卫生许可", "XK_NR": "准予许可",
-        "XK_XDR": "赵秀英", "XK_XDR_SFZ": "370102196512120021", "XK_JDRQ": "20160506",
-        "XK_XZJG": "济南市历下区行政审批服务局",
-    }], LICENCE_2016_COLUMNS)
+    write_feed(
+        path,
+        [
+            {
+                "XK_WSH": "济历审批许字〔2016〕88号",
+                "XK_XMMC": "食品经营许可",
+                "XK_SPLB": "普通",
+                "XK_NR": "准予许可",
+                "XK_XDR": "济南千佛山路明华商贸有限公司",
+                "XK_XDR_SHXYM": "91230500MA1B3N1N2M",
+                "XK_FR": "张明华",
+                "XK_JDRQ": "2016/05/04",
+                "XK_JZQ": "2021/05/03",
+                "XK_XZJG": "济南市历下区行政审批服务局",
+            },
+            {
+                "XK_WSH": "济历审批许字〔2016〕89号",
+                "XK_XMMC": "公共场所卫生许可",
+                "XK_NR": "准予许可",
+                "XK_XDR": "赵秀英",
+                "XK_XDR_SFZ": "370102196512120021",
+                "XK_JDRQ": "20160506",
+                "XK_XZJG": "济南市历下区行政审批服务局",
+            },
+        ],
+        LICENCE_2016_COLUMNS,
+    )
 
     run_import(path)
 
     company, person = PublicityRecord.objects.order_by("document_number")
     assert (company.subject_name, company.credit_code, company.legal_representative) == (
-        "济南千佛山路明华商贸有限公司", "91230500MA1B3N1N2M", "张明华")
+        "济南千佛山路明华商贸有限公司",
+        "91230500MA1B3N1N2M",
+        "张明华",
+    )
     assert (company.title, company.decision_date, company.valid_until) == (
-        "食品经营许可", datetime.date(2016, 5, 4), datetime.date(2021, 5, 3))
+        "食品经营许可",
+        datetime.date(2016, 5, 4),
+        datetime.date(2021, 5, 3),
+    )
     assert person.subject_category == SubjectCategory.NATURAL_PERSON
     assert person.credit_code == ""
     assert "370102196512120021" not in str(PublicityRecord.objects.values_list().get(pk=person.pk))
@@ -141,12 +182,15 @@ def test_a_file_that_cannot_be_read_exits_2_with_the_reason(tmp_path):
 
 def test_bad_rows_are_reported_with_line_column_and_reason_and_the_good_ones_kept(tmp_path):
     path = tmp_path / "penalties.csv"
-    write_penalties(path, [
-        penalty_row(CF_WSH="A-1"),
-        penalty_row(CF_WSH="A-2", CF_XDR_SHXYM="91350100M000100Y44"),
-        penalty_row(CF_WSH="A-3", CF_JDRQ="2020-02-30"),
-        penalty_row(CF_WSH="A-4"),
-    ])
+    write_penalties(
+        path,
+        [
+            penalty_row(CF_WSH="A-1"),
+            penalty_row(CF_WSH="A-2", CF_XDR_SHXYM="91350100M000100Y44"),
+            penalty_row(CF_WSH="A-3", CF_JDRQ="2020-02-30"),
+            penalty_row(CF_WSH="A-4"),
+        ],
+    )
 
     summary = run_import(path)
 
@@ -154,14 +198,18 @@ def test_bad_rows_are_reported_with_line_column_and_reason_and_the_good_ones_kep
     assert sorted(PublicityRecord.objects.values_list("document_number", flat=True)) == ["A-1", "A-4"]
     rejected = report_rows(summary)
     assert [(line, column) for line, column, _value, _reason in rejected] == [
-        ("3", "CF_XDR_SHXYM"), ("4", "CF_JDRQ")]
+        ("3", "CF_XDR_SHXYM"),
+        ("4", "CF_JDRQ"),
+    ]
     assert "91350100M000100Y44" in rejected[0][3]
     assert "2020-02-30" in rejected[1][3]
 
 
 def test_line_numbers_count_physical_lines_of_multi_line_cells(tmp_path):
     path = tmp_path / "penalties.csv"
-    write_penalties(path, [penalty_row(CF_WSH="B-1", CF_SY="第一行\n第二行"), penalty_row(CF_WSH="B-2", CF_JDRQ="")])
+    write_penalties(
+        path, [penalty_row(CF_WSH="B-1", CF_SY="第一行\n第二行"), penalty_row(CF_WSH="B-2", CF_JDRQ="")]
+    )
 
     summary = run_import(path)
 
@@ -182,8 +230,9 @@ def test_importing_the_same_file_twice_creates_nothing_the_second_time(tmp_path)
     assert second["rejected"] == first["rejected"] and second["late"] == first["late"]
     # An unchanged import only reads its records: one lookup per batch, no writes. (On PostgreSQL
     # it also asks pg_stats whether the table has statistics, naming it as a string, not a table.)
-    record_queries = [query["sql"] for query in queries.captured_queries
-                      if '"publicity_publicityrecord"' in query["sql"]]
+    record_queries = [
+        query["sql"] for query in queries.captured_queries if '"publicity_publicityrecord"' in query["sql"]
+    ]
     assert len(record_queries) == 1  # 300 rows, one batch
     assert record_queries[0].lstrip().upper().startswith("SELECT")
 
@@ -206,7 +255,9 @@ def test_a_corrected_file_updates_records_in_place(tmp_path):
 
 def test_the_same_document_number_from_another_authority_is_another_record(tmp_path):
     path = tmp_path / "penalties.csv"
-    write_penalties(path, [penalty_row(CF_WSH="D-1"), penalty_row(CF_WSH="D-1", CF_CFJG="济南市历下区卫生健康局")])
+    write_penalties(
+        path, [penalty_row(CF_WSH="D-1"), penalty_row(CF_WSH="D-1", CF_CFJG="济南市历下区卫生健康局")]
+    )
 
     summary = run_import(path)
 
@@ -215,7 +266,9 @@ def test_the_same_document_number_from_another_authority_is_another_record(tmp_p
 
 def test_a_row_repeated_in_one_file_is_stored_once(tmp_path):
     path = tmp_path / "penalties.csv"
-    write_penalties(path, [penalty_row(CF_WSH="E-1"), penalty_row(CF_WSH="E-1"), penalty_row(CF_WSH="E-1", CF_NR_FK="2")])
+    write_penalties(
+        path, [penalty_row(CF_WSH="E-1"), penalty_row(CF_WSH="E-1"), penalty_row(CF_WSH="E-1", CF_NR_FK="2")]
+    )
 
     summary = run_import(path)
 
@@ -243,8 +296,9 @@ def test_an_interrupted_import_leaves_whole_batches_and_a_rerun_finishes_the_job
     generate_feed(path, "licence", 250, seed=7)
 
     with pytest.raises(KeyboardInterrupt):
-        InterruptedImport(path, batch_size=50, batches_per_transaction=2, stop_after=230,
-                          reading_process=reading_process).run()
+        InterruptedImport(
+            path, batch_size=50, batches_per_transaction=2, stop_after=230, reading_process=reading_process
+        ).run()
 
     # Two whole transactions of two batches each; the 30 rows read of the third are not kept.
     assert PublicityRecord.objects.count() == 200
@@ -280,9 +334,11 @@ def test_a_later_reimport_keeps_the_first_import_date_for_lateness(tmp_path):
 def test_a_json_lines_file_loses_only_its_broken_line(tmp_path):
     path = tmp_path / "penalties.jsonl"
     path.write_text(
-        json.dumps(penalty_row(CF_WSH="H-1"), ensure_ascii=False) + "\n"
+        json.dumps(penalty_row(CF_WSH="H-1"), ensure_ascii=False)
+        + "\n"
         + '{"CF_WSH": "H-2", broken\n'
-        + json.dumps(penalty_row(CF_WSH="H-3"), ensure_ascii=False) + "\n",
+        + json.dumps(penalty_row(CF_WSH="H-3"), ensure_ascii=False)
+        + "\n",
         encoding="utf-8",
     )
 
@@ -320,14 +376,19 @@ def test_xlsx_cells_may_hold_real_dates_and_numbers(tmp_path):
 
     assert (summary["rows"], summary["created"]) == (1, 1)
     record = PublicityRecord.objects.get()
-    assert (record.decision_date, record.publicity_until) == (datetime.date(2020, 11, 2), datetime.date(2021, 11, 1))
+    assert (record.decision_date, record.publicity_until) == (
+        datetime.date(2020, 11, 2),
+        datetime.date(2021, 11, 1),
+    )
     assert str(record.fine_amount) == "0.250000"
 
 
 def test_json_records_may_hold_numbers(tmp_path):
     path = tmp_path / "penalties.json"
-    path.write_text(json.dumps([penalty_row(CF_WSH="J-1", CF_JDRQ=20201102, CF_NR_FK=1.5)], ensure_ascii=False),
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps([penalty_row(CF_WSH="J-1", CF_JDRQ=20201102, CF_NR_FK=1.5)], ensure_ascii=False),
+        encoding="utf-8",
+    )
 
     run_import(path)
 
@@ -339,14 +400,19 @@ def test_json_records_may_hold_numbers(tmp_path):
 @pytest.mark.postgres
 def test_on_postgresql_new_records_are_copied_in_with_every_value_intact(tmp_path):
     path = tmp_path / "penalties.csv"
-    write_penalties(path, [penalty_row(CF_WSH="P-1", CF_NR_FK="0.123456", CF_JDRQ="2020-02-29", CF_SY="含\t制表符\n和换行")])
+    write_penalties(
+        path,
+        [penalty_row(CF_WSH="P-1", CF_NR_FK="0.123456", CF_JDRQ="2020-02-29", CF_SY="含\t制表符\n和换行")],
+    )
 
     with CaptureQueriesContext(connection) as queries:
         summary = run_import(path)
 
     assert summary["created"] == 1
-    assert not any(query["sql"].lstrip().upper().startswith('INSERT INTO "PUBLICITY_PUBLICITYRECORD"')
-                   for query in queries.captured_queries)
+    assert not any(
+        query["sql"].lstrip().upper().startswith('INSERT INTO "PUBLICITY_PUBLICITYRECORD"')
+        for query in queries.captured_queries
+    )
     record = PublicityRecord.objects.get()
     assert (str(record.fine_amount), record.decision_date) == ("0.123456", datetime.date(2020, 2, 29))
     assert record.facts == "含\t制表符\n和换行"
@@ -390,23 +456,31 @@ class WitnessedImport(FeedImport):
 
 
 def stored_records():
-    fields = [field.attname for field in PublicityRecord._meta.concrete_fields if field.attname not in ("id", "updated_at")]
+    fields = [
+        field.attname
+        for field in PublicityRecord._meta.concrete_fields
+        if field.attname not in ("id", "updated_at")
+    ]
     return list(PublicityRecord.objects.order_by("document_number", "authority").values_list(*fields))
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx", "jsonl"])
-def test_a_large_file_read_in_a_second_process_gives_the_same_records_summary_and_report(tmp_path, file_format):
+def test_a_large_file_read_in_a_second_process_gives_the_same_records_summary_and_report(
+    tmp_path, file_format
+):
     path = tmp_path / f"licences.{file_format}"
     generate_feed(path, "licence", 600, seed=5, bad_share=0.05)
     witness = tmp_path / "reader.pid"
 
-    alone = WitnessedImport(path, batch_size=100, reading_process=False, witness=witness,
-                            report_path=tmp_path / "alone.csv").run()
+    alone = WitnessedImport(
+        path, batch_size=100, reading_process=False, witness=witness, report_path=tmp_path / "alone.csv"
+    ).run()
     assert int(witness.read_text()) == os.getpid()
     records_alone = stored_records()
     PublicityRecord.objects.all().delete()
-    paired = WitnessedImport(path, batch_size=100, reading_process=True, witness=witness,
-                             report_path=tmp_path / "paired.csv").run()
+    paired = WitnessedImport(
+        path, batch_size=100, reading_process=True, witness=witness, report_path=tmp_path / "paired.csv"
+    ).run()
 
     assert int(witness.read_text()) != os.getpid()
     assert alone.rejected > 0
@@ -440,7 +514,9 @@ def test_a_file_unreadable_part_way_stops_the_import_the_same_way_in_a_second_pr
     for reading_process in (False, True):
         PublicityRecord.objects.all().delete()
         with pytest.raises(FeedUnreadable) as error:
-            FeedImport(path, batch_size=1000, batches_per_transaction=1, reading_process=reading_process).run()
+            FeedImport(
+                path, batch_size=1000, batches_per_transaction=1, reading_process=reading_process
+            ).run()
         outcomes.append((str(error.value), PublicityRecord.objects.count()))
 
     alone, paired = outcomes
@@ -453,8 +529,14 @@ def test_a_reading_process_that_dies_fails_the_import_and_keeps_the_whole_batche
     generate_feed(path, "licence", 250, seed=9)
 
     with pytest.raises(FeedUnreadable, match="-9"):
-        WitnessedImport(path, batch_size=100, batches_per_transaction=1, reading_process=True,
-                        witness=tmp_path / "pid", die_after=150).run()
+        WitnessedImport(
+            path,
+            batch_size=100,
+            batches_per_transaction=1,
+            reading_process=True,
+            witness=tmp_path / "pid",
+            die_after=150,
+        ).run()
 
     assert PublicityRecord.objects.count() == 100
     assert (import_feed(path, batch_size=100).created, PublicityRecord.objects.count()) == (150, 250)
@@ -492,8 +574,10 @@ def test_a_corrected_row_later_in_the_file_keeps_the_lateness_of_the_first(tmp_p
     # Decided on Monday 2 November 2020; imported on Wednesday 11 November: 7 working days, on time.
     # The correction says 30 October (Friday): 8 working days, but the record was first seen on time.
     path = tmp_path / "penalties.csv"
-    write_penalties(path, [penalty_row(CF_WSH="G-1", CF_JDRQ="2020-11-02"),
-                           penalty_row(CF_WSH="G-1", CF_JDRQ="2020-10-30")])
+    write_penalties(
+        path,
+        [penalty_row(CF_WSH="G-1", CF_JDRQ="2020-11-02"), penalty_row(CF_WSH="G-1", CF_JDRQ="2020-10-30")],
+    )
 
     first = FeedImport(path, batch_size=batch_size, today=datetime.date(2020, 11, 11)).run()
     again = FeedImport(path, batch_size=batch_size, today=datetime.date(2020, 11, 11)).run()
@@ -534,8 +618,15 @@ def test_a_terminated_reading_process_ends_instead_of_running_the_workers_handle
     previous = signal.signal(signal.SIGTERM, lambda *_args: handler_ran.write_text("ran"))
     try:
         with pytest.raises(FeedUnreadable, match="-15"):
-            WitnessedImport(path, batch_size=100, batches_per_transaction=1, reading_process=True,
-                            witness=tmp_path / "pid", die_after=150, die_by=signal.SIGTERM).run()
+            WitnessedImport(
+                path,
+                batch_size=100,
+                batches_per_transaction=1,
+                reading_process=True,
+                witness=tmp_path / "pid",
+                die_after=150,
+                die_by=signal.SIGTERM,
+            ).run()
     finally:
         signal.signal(signal.SIGTERM, previous)
 

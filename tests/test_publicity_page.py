@@ -85,8 +85,12 @@ def test_a_penalty_leaves_public_view_after_its_publicity_end_date_but_stays_sto
 
 
 def test_private_persons_names_are_masked_and_identity_numbers_never_shown(client, publicity_page):
-    make_record(document_number="罚-个人", subject_name="张三华", subject_category="natural_person", credit_code="")
-    make_record(document_number="罚-公司", subject_name="济南张三华餐饮有限公司", legal_representative="王小明")
+    make_record(
+        document_number="罚-个人", subject_name="张三华", subject_category="natural_person", credit_code=""
+    )
+    make_record(
+        document_number="罚-公司", subject_name="济南张三华餐饮有限公司", legal_representative="王小明"
+    )
 
     page = client.get(publicity_page.url, {"q": "张三华"}).content.decode()
 
@@ -104,7 +108,9 @@ def test_a_code_lookup_takes_a_fixed_handful_of_queries(client, publicity_page):
     with CaptureQueriesContext(connection) as queries:
         client.get(publicity_page.url, {"q": CODE})
 
-    record_queries = [query for query in queries.captured_queries if "publicity_publicityrecord" in query["sql"]]
+    record_queries = [
+        query for query in queries.captured_queries if "publicity_publicityrecord" in query["sql"]
+    ]
     assert len(record_queries) == 2  # the count for the pages and one page of records
 
 
@@ -114,8 +120,13 @@ def test_a_merchants_credit_profile_gathers_licences_penalties_and_honours(clien
     make_record(document_number="许-1", kind="licence", publicity_until=None)
     make_record(document_number="许-别家", kind="licence", credit_code=OTHER_CODE, publicity_until=None)
     index = HonourIndexPageFactory(parent=home_page)
-    HonourListPageFactory(parent=index, title="2020年度诚信单位", entries=[
-        {"name": "济南泉城路伟明餐饮管理有限公司", "credit_code": CODE, "locale": publicity_page.locale}])
+    HonourListPageFactory(
+        parent=index,
+        title="2020年度诚信单位",
+        entries=[
+            {"name": "济南泉城路伟明餐饮管理有限公司", "credit_code": CODE, "locale": publicity_page.locale}
+        ],
+    )
 
     response = client.get(publicity_page.url + f"credit/{CODE}/")
 
@@ -137,7 +148,9 @@ def test_dates_are_shown_chinese_style(client, publicity_page):
     assert "2020年11月2日" in page
 
 
-@pytest.mark.parametrize(("name", "masked"), [("张三华", "张*华"), ("李四", "李*"), ("欧阳小明", "欧**明"), ("王", "*"), ("", "")])
+@pytest.mark.parametrize(
+    ("name", "masked"), [("张三华", "张*华"), ("李四", "李*"), ("欧阳小明", "欧**明"), ("王", "*"), ("", "")]
+)
 def test_the_name_mask_keeps_the_first_and_last_character(name, masked):
     assert mask_name(name) == masked
 
@@ -166,9 +179,15 @@ def test_a_name_search_finds_every_name_holding_the_term():
     make_record(document_number="罚-2", subject_name="济南燕山丽华商贸有限公司")
     make_record(document_number="罚-3", subject_name="济南ABC信息科技有限公司")
     make_record(document_number="罚-4", subject_name="历下区甸柳xyz茶社")
-    make_record(document_number="罚-5", subject_name="王伟", subject_category="natural_person", credit_code="")
-    make_record(document_number="罚-6", subject_name="王伟华", subject_category="natural_person", credit_code="")
-    make_record(document_number="罚-7", subject_name="历下区燕山王伟眼镜店", subject_category="individual_business")
+    make_record(
+        document_number="罚-5", subject_name="王伟", subject_category="natural_person", credit_code=""
+    )
+    make_record(
+        document_number="罚-6", subject_name="王伟华", subject_category="natural_person", credit_code=""
+    )
+    make_record(
+        document_number="罚-7", subject_name="历下区燕山王伟眼镜店", subject_category="individual_business"
+    )
 
     def found(term):
         return {record.document_number for record in search(term)}
@@ -195,7 +214,9 @@ def test_on_postgresql_a_name_search_of_three_or_more_characters_uses_the_trigra
         # Under LC_CTYPE=C pg_trgm finds no trigram in Chinese text and the index would be useless.
         cursor.execute("SELECT show_trgm('济南市历下区'), current_setting('lc_ctype')")
         trigrams, ctype = cursor.fetchone()
-        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table would be scanned; ask whether the index serves
+        cursor.execute(
+            "SET LOCAL enable_seqscan = off"
+        )  # a tiny table would be scanned; ask whether the index serves
 
     assert "gin" in definition and "gin_trgm_ops" in definition and "(subject_name " in definition
     assert trigrams, f"pg_trgm extracts no trigrams from Chinese text with LC_CTYPE {ctype}"

@@ -49,7 +49,10 @@ def charts(page_html):
     found = {}
     for figure in re.findall(r'<figure class="publicity-chart">(.*?)</figure>', page_html, re.S):
         title, summary = re.search(r"<h3>(.*?)</h3><p>(.*?)</p>", figure).groups()
-        bars = {html.unescape(label): int(value) for label, value in re.findall(r"<title>(.*?): (\d+)</title>", figure)}
+        bars = {
+            html.unescape(label): int(value)
+            for label, value in re.findall(r"<title>(.*?): (\d+)</title>", figure)
+        }
         found[html.unescape(title)] = (html.unescape(summary), bars)
     return found
 
@@ -170,7 +173,9 @@ def test_each_authority_chart_says_its_total_and_busiest_month(client, english_s
     assert shown[APPROVALS][0] == (
         f"3 licences and penalties in the last 12 months; the most, 2, in {english_month(3)}."
     )
-    assert shown[HEALTH][0] == f"1 licence or penalty in the last 12 months; the most, 1, in {english_month(5)}."
+    assert (
+        shown[HEALTH][0] == f"1 licence or penalty in the last 12 months; the most, 1, in {english_month(5)}."
+    )
 
 
 def test_the_page_folds_the_quieter_authorities_into_one_chart(client, publicity_page, english_statistics):
@@ -194,7 +199,9 @@ def test_the_page_folds_the_quieter_authorities_into_one_chart(client, publicity
     assert "the other 3 together in the last chart" in english_html
 
 
-def test_without_records_the_page_says_so_instead_of_drawing_empty_charts(client, publicity_page, english_statistics):
+def test_without_records_the_page_says_so_instead_of_drawing_empty_charts(
+    client, publicity_page, english_statistics
+):
     make_record(decision_date=month_ago(12))  # too old to count
 
     chinese = client.get(publicity_page.url + "statistics/")
@@ -246,5 +253,7 @@ def test_the_number_of_queries_does_not_grow_with_the_authorities(client, public
 
     assert page_html.count("<svg") == 3 + 7
     assert len(many) == len(few)
-    record_queries = [query["sql"] for query in many.captured_queries if "publicity_publicityrecord" in query["sql"]]
+    record_queries = [
+        query["sql"] for query in many.captured_queries if "publicity_publicityrecord" in query["sql"]
+    ]
     assert len(record_queries) == 2  # per kind and month, per authority and month

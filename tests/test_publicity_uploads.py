@@ -42,12 +42,16 @@ def feed_file(tmp_path):
 
 def upload(client, path):
     with open(path, "rb") as file:
-        client.post("/admin/publicity/imports/", {"file": SimpleUploadedFile(path.name, file.read()), "kind": "auto"})
+        client.post(
+            "/admin/publicity/imports/", {"file": SimpleUploadedFile(path.name, file.read()), "kind": "auto"}
+        )
     return ImportRun.objects.latest("pk")
 
 
 def run_worker():
-    call_command("db_worker", "--batch", "--backend", "background", stdout=io.StringIO(), stderr=io.StringIO())
+    call_command(
+        "db_worker", "--batch", "--backend", "background", stdout=io.StringIO(), stderr=io.StringIO()
+    )
 
 
 def ended_days_ago(run, days):

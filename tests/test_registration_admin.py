@@ -21,15 +21,20 @@ DATA_OFFICERS = "活动报名数据管理员"
 def lecture(home_page):
     lectures = factories.LectureIndexPageFactory(parent=home_page)
     return factories.LecturePageFactory(
-        parent=lectures, title="诚信与生活", slug="talk", registration_enabled=True, capacity=1,
+        parent=lectures,
+        title="诚信与生活",
+        slug="talk",
+        registration_enabled=True,
+        capacity=1,
     )
 
 
 @pytest.fixture
 def registrations(lecture):
     confirmed = register(lecture, name="张三华", mobile="13800138000").registration
-    waiting = register(lecture, name="=HYPERLINK(\"http://evil\")", mobile="13900139000",
-                       join_waiting_list=True).registration
+    waiting = register(
+        lecture, name='=HYPERLINK("http://evil")', mobile="13900139000", join_waiting_list=True
+    ).registration
     return confirmed, waiting
 
 
@@ -88,7 +93,9 @@ def test_a_lecture_editor_sees_masked_data_and_checks_in(client, django_user_mod
     assert "13800138000" not in exported and "张三华" not in exported
 
 
-def test_a_campaign_editor_cannot_see_lecture_registrations(client, django_user_model, lecture, registrations):
+def test_a_campaign_editor_cannot_see_lecture_registrations(
+    client, django_user_model, lecture, registrations
+):
     client.force_login(member_of(django_user_model, SECTION_GROUPS["campaigns"]))
     assert is_denied(client.get(registrations_url(lecture)))
     assert is_denied(client.get(registrations_url(lecture, "export/csv/")))
@@ -101,8 +108,9 @@ def test_other_admin_users_cannot_open_registrations(client, django_user_model, 
     assert is_denied(client.get(registrations_url(lecture)))
 
 
-def test_data_officers_export_personal_data_as_csv_safe_from_formulas(client, django_user_model, lecture,
-                                                                      registrations):
+def test_data_officers_export_personal_data_as_csv_safe_from_formulas(
+    client, django_user_model, lecture, registrations
+):
     client.force_login(member_of(django_user_model, DATA_OFFICERS))
     response = client.get(registrations_url(lecture, "export/csv/"))
     assert response.status_code == 200
@@ -112,7 +120,7 @@ def test_data_officers_export_personal_data_as_csv_safe_from_formulas(client, dj
     assert len(rows) == 3
     names = [row[-2] for row in rows[1:]]
     assert "张三华" in names
-    assert "'=HYPERLINK(\"http://evil\")" in names
+    assert '\'=HYPERLINK("http://evil")' in names
     assert "13800138000" in [row[-1] for row in rows[1:]]
 
 
@@ -144,7 +152,9 @@ def test_registrations_of_a_page_that_is_no_event_are_not_found(client, admin_us
     assert Registration.objects.count() == 0
 
 
-def test_the_english_page_leads_to_the_same_registrations(client, admin_user, lecture, registrations, en_locale):
+def test_the_english_page_leads_to_the_same_registrations(
+    client, admin_user, lecture, registrations, en_locale
+):
     from integrity_site.core.translation import translate_object
 
     english = translate_object(lecture, en_locale, {"诚信与生活": "Integrity and life"})
@@ -153,15 +163,25 @@ def test_the_english_page_leads_to_the_same_registrations(client, admin_user, le
     assert registrations[0].code in text
 
 
-def test_a_long_list_of_registrations_comes_a_page_at_a_time_with_the_totals(client, admin_user, home_page,
-                                                                              django_assert_max_num_queries):
+def test_a_long_list_of_registrations_comes_a_page_at_a_time_with_the_totals(
+    client, admin_user, home_page, django_assert_max_num_queries
+):
     from events.admin_views import REGISTRATIONS_PER_PAGE
 
     lectures = factories.LectureIndexPageFactory(parent=home_page)
-    lecture = factories.LecturePageFactory(parent=lectures, title="大讲堂", slug="big", registration_enabled=True,
-                                           capacity=REGISTRATIONS_PER_PAGE + 5)
-    codes = [register(lecture, name=f"听众{number}", mobile=f"1380000{number:04d}", join_waiting_list=True)
-             .registration.code for number in range(REGISTRATIONS_PER_PAGE + 20)]
+    lecture = factories.LecturePageFactory(
+        parent=lectures,
+        title="大讲堂",
+        slug="big",
+        registration_enabled=True,
+        capacity=REGISTRATIONS_PER_PAGE + 5,
+    )
+    codes = [
+        register(
+            lecture, name=f"听众{number}", mobile=f"1380000{number:04d}", join_waiting_list=True
+        ).registration.code
+        for number in range(REGISTRATIONS_PER_PAGE + 20)
+    ]
     client.force_login(admin_user)
 
     first = client.get(registrations_url(lecture))
@@ -169,7 +189,11 @@ def test_a_long_list_of_registrations_comes_a_page_at_a_time_with_the_totals(cli
         second = client.get(registrations_url(lecture) + "?page=2")
 
     assert codes[0] in first.text and codes[REGISTRATIONS_PER_PAGE] not in first.text
-    assert codes[REGISTRATIONS_PER_PAGE] in second.text and codes[-1] in second.text and codes[0] not in second.text
+    assert (
+        codes[REGISTRATIONS_PER_PAGE] in second.text
+        and codes[-1] in second.text
+        and codes[0] not in second.text
+    )
     # The totals count every registration, not the page shown.
     for response in (first, second):
         totals = (response.context["confirmed"], response.context["waiting"], response.context["attended"])

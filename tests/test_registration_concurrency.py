@@ -42,7 +42,11 @@ def run_together(count, work):
 def lecture(home_page):
     lectures = factories.LectureIndexPageFactory(parent=home_page)
     return factories.LecturePageFactory(
-        parent=lectures, title="诚信与生活", slug="talk", registration_enabled=True, capacity=30,
+        parent=lectures,
+        title="诚信与生活",
+        slug="talk",
+        registration_enabled=True,
+        capacity=30,
     )
 
 
@@ -95,7 +99,9 @@ def test_simultaneous_cancellations_promote_each_waiting_person_once(lecture):
     assert run_together(10, cancel_by_link) == [303] * 10
     for registration in waiting:
         registration.refresh_from_db()
-    assert [r.status for r in waiting] == [RegistrationStatus.CONFIRMED] * 10 + [RegistrationStatus.WAITING] * 5
+    assert [r.status for r in waiting] == [RegistrationStatus.CONFIRMED] * 10 + [
+        RegistrationStatus.WAITING
+    ] * 5
     confirmed = Registration.objects.filter(event=lecture, status=RegistrationStatus.CONFIRMED).count()
     assert confirmed == 30
     assert SeatPool.objects.get(event=lecture).seats_taken == 30

@@ -20,7 +20,11 @@ pytestmark = pytest.mark.django_db
 def lecture(home_page):
     lectures = factories.LectureIndexPageFactory(parent=home_page)
     return factories.LecturePageFactory(
-        parent=lectures, title="诚信与生活", slug="talk", registration_enabled=True, capacity=2,
+        parent=lectures,
+        title="诚信与生活",
+        slug="talk",
+        registration_enabled=True,
+        capacity=2,
         max_companions=1,
     )
 
@@ -202,8 +206,14 @@ def test_an_expired_link_says_the_data_is_gone(client, lecture):
 
 def test_mobile_numbers_never_appear_on_public_pages(client, lecture):
     register(lecture, name="张三华", mobile="13800138000")
-    for url in [lecture.url, lecture.get_parent().url, lecture.url + "ics/",
-                lecture.get_parent().url + "ical/", lecture.get_parent().url + "rss/", "/"]:
+    for url in [
+        lecture.url,
+        lecture.get_parent().url,
+        lecture.url + "ics/",
+        lecture.get_parent().url + "ical/",
+        lecture.get_parent().url + "rss/",
+        "/",
+    ]:
         text = client.get(url).content.decode()
         assert "13800138000" not in text, url
         assert "张三华" not in text, url

@@ -33,7 +33,11 @@ def lectures(home_page):
 @pytest.fixture
 def lecture(lectures):
     return factories.LecturePageFactory(
-        parent=lectures, title="诚信与生活", slug="talk", registration_enabled=True, capacity=3,
+        parent=lectures,
+        title="诚信与生活",
+        slug="talk",
+        registration_enabled=True,
+        capacity=3,
         max_companions=2,
     )
 
@@ -142,8 +146,14 @@ def test_nobody_registers_twice_with_the_same_mobile_number(lecture):
 def test_the_database_refuses_a_second_active_registration_for_a_mobile_number(lecture):
     registration = sign_up(lecture, 1).registration
     with pytest.raises(IntegrityError), transaction.atomic():
-        Registration.objects.create(event=lecture, code="ABCDEFGH", access_token="x", name="x",
-                                    mobile=registration.mobile, status=RegistrationStatus.WAITING)
+        Registration.objects.create(
+            event=lecture,
+            code="ABCDEFGH",
+            access_token="x",
+            name="x",
+            mobile=registration.mobile,
+            status=RegistrationStatus.WAITING,
+        )
 
 
 def test_after_cancelling_the_same_number_may_register_again(lecture):
@@ -195,7 +205,9 @@ def test_an_event_without_a_seat_limit_takes_everyone(lectures):
 def test_each_volunteer_role_has_its_own_places(home_page):
     campaigns = factories.CampaignIndexPageFactory(parent=home_page)
     event = factories.VolunteerEventPageFactory(
-        parent=campaigns, registration_enabled=True, roles=[("宣传员", 2), ("引导员", 1)],
+        parent=campaigns,
+        registration_enabled=True,
+        roles=[("宣传员", 2), ("引导员", 1)],
     )
     promoter, guide = pools_for(event)
     assert (promoter.label, promoter.capacity, guide.label, guide.capacity) == ("宣传员", 2, "引导员", 1)
@@ -229,10 +241,16 @@ def test_adding_seats_moves_people_up_from_the_waiting_list(lecture):
     assert SeatPool.objects.get(event=lecture).seats_taken == 5
 
 
-@pytest.mark.parametrize(("typed", "normalized"), [
-    ("13800138000", "13800138000"), (" 138 0013 8000 ", "13800138000"), ("+86 13800138000", "13800138000"),
-    ("008613800138000", "13800138000"), ("１３８００１３８０００", "13800138000"),
-])
+@pytest.mark.parametrize(
+    ("typed", "normalized"),
+    [
+        ("13800138000", "13800138000"),
+        (" 138 0013 8000 ", "13800138000"),
+        ("+86 13800138000", "13800138000"),
+        ("008613800138000", "13800138000"),
+        ("１３８００１３８０００", "13800138000"),
+    ],
+)
 def test_mobile_numbers_are_normalized(typed, normalized):
     assert normalize_mobile(typed) == normalized
 

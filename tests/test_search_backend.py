@@ -16,11 +16,17 @@ def news(home_page, search_backend, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         index = factories.ArticleIndexPageFactory(parent=home_page)
         article = factories.ArticlePageFactory(
-            parent=index, title="Credit demonstration block opens", slug="block",
+            parent=index,
+            title="Credit demonstration block opens",
+            slug="block",
             lead="Shops in Kuanhouli publish their integrity pledges",
         )
-        factories.ArticlePageFactory(parent=index, title="Volunteers visit the market", slug="market",
-                                     lead="Leaflets about illegal fund-raising")
+        factories.ArticlePageFactory(
+            parent=index,
+            title="Volunteers visit the market",
+            slug="market",
+            lead="Leaflets about illegal fund-raising",
+        )
     search_backend.refresh()
     return article
 

@@ -26,23 +26,35 @@ def site_pages(home_page, search_backend, en_locale, django_capture_on_commit_ca
             "news": news,
             "lectures": lectures,
             "lecture": factories.LecturePageFactory(
-                parent=lectures, title="儒信大讲堂第十讲", slug="talk-10",
-                summary="诚信历下儒信大讲堂在解放路街道举办", location="解放路街道宽厚里社区",
+                parent=lectures,
+                title="儒信大讲堂第十讲",
+                slug="talk-10",
+                summary="诚信历下儒信大讲堂在解放路街道举办",
+                location="解放路街道宽厚里社区",
             ),
             "block": factories.ArticlePageFactory(
-                parent=news, title="宽厚里成为首个信用示范街区", slug="block",
-                lead="街区商户公开作出诚信经营承诺", body=factories.body("信用示范街区让守信者处处受益。"),
+                parent=news,
+                title="宽厚里成为首个信用示范街区",
+                slug="block",
+                lead="街区商户公开作出诚信经营承诺",
+                body=factories.body("信用示范街区让守信者处处受益。"),
             ),
             "b_grade": factories.ArticlePageFactory(
-                parent=news, title="B级企业信用修复指引", slug="b-grade",
-                lead="Wagtail 网站介绍诚信 wagtail 与信用修复", body=factories.body("B级企业可以申请信用修复。"),
+                parent=news,
+                title="B级企业信用修复指引",
+                slug="b-grade",
+                lead="Wagtail 网站介绍诚信 wagtail 与信用修复",
+                body=factories.body("B级企业可以申请信用修复。"),
             ),
         }
         translate_object(pages["search"], en_locale, {"搜索": "Search"})
         pages["english_block"] = translate_object(
-            pages["block"], en_locale,
-            {"宽厚里成为首个信用示范街区": "Kuanhouli becomes the first credit demonstration block",
-             "街区商户公开作出诚信经营承诺": "Shops in the block make public integrity pledges"},
+            pages["block"],
+            en_locale,
+            {
+                "宽厚里成为首个信用示范街区": "Kuanhouli becomes the first credit demonstration block",
+                "街区商户公开作出诚信经营承诺": "Shops in the block make public integrity pledges",
+            },
         )
     search_backend.refresh()
     return pages
@@ -52,15 +64,18 @@ def result_titles(response):
     return [page.title for page in response.context["results"]]
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("大讲堂", "儒信大讲堂第十讲"),
-    ("解放路", "儒信大讲堂第十讲"),
-    ("诚信经营", "宽厚里成为首个信用示范街区"),
-    ("示范街区", "宽厚里成为首个信用示范街区"),
-    ("B级企业", "B级企业信用修复指引"),
-    ("诚信 wagtail", "B级企业信用修复指引"),
-    ("ｂ级企业", "B级企业信用修复指引"),  # full-width letters fold to half-width
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("大讲堂", "儒信大讲堂第十讲"),
+        ("解放路", "儒信大讲堂第十讲"),
+        ("诚信经营", "宽厚里成为首个信用示范街区"),
+        ("示范街区", "宽厚里成为首个信用示范街区"),
+        ("B级企业", "B级企业信用修复指引"),
+        ("诚信 wagtail", "B级企业信用修复指引"),
+        ("ｂ级企业", "B级企业信用修复指引"),  # full-width letters fold to half-width
+    ],
+)
 def test_chinese_words_inside_longer_runs_are_found(client, site_pages, query, expected):
     response = client.get("/search/", {"q": query})
     assert response.status_code == 200
@@ -110,8 +125,9 @@ def test_editors_pin_promoted_results_above_the_rest(client, site_pages):
 def test_results_are_paginated(client, site_pages, search_backend, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         for number in range(12):
-            factories.ArticlePageFactory(parent=site_pages["news"], title=f"信用承诺第{number}号",
-                                         slug=f"pledge-{number}")
+            factories.ArticlePageFactory(
+                parent=site_pages["news"], title=f"信用承诺第{number}号", slug=f"pledge-{number}"
+            )
     search_backend.refresh()
     first = client.get("/search/", {"q": "信用承诺"})
     assert first.context["results"].paginator.count == 12
@@ -146,14 +162,17 @@ def test_queries_are_logged_without_personal_data(client, site_pages):
     assert logged == {"大讲堂"}
 
 
-@pytest.mark.parametrize("query", [
-    "诚" * 10_000,
-    "\"' ; DROP TABLE wagtailcore_page; --",
-    "title:(诚信 OR *) AND NOT [1 TO 2] ~ ^ \\ /",
-    "😀🙏",
-    "NEAR(诚信 大讲堂) \"unclosed",
-    "\x00\x1f",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "诚" * 10_000,
+        "\"' ; DROP TABLE wagtailcore_page; --",
+        "title:(诚信 OR *) AND NOT [1 TO 2] ~ ^ \\ /",
+        "😀🙏",
+        'NEAR(诚信 大讲堂) "unclosed',
+        "\x00\x1f",
+    ],
+)
 def test_long_or_hostile_queries_get_a_clean_page(client, site_pages, query):
     assert client.get("/search/", {"q": query}).status_code == 200
     assert client.get("/search/suggest/", {"q": query}).status_code == 200
@@ -193,8 +212,9 @@ def test_merchants_in_the_pledge_register_are_found_by_their_business_details(
     client, site_pages, search_backend, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        factories.PledgeFactory(merchant_name="泉城示范餐饮有限公司", address="历下区宽厚里12号",
-                                state="approved")
+        factories.PledgeFactory(
+            merchant_name="泉城示范餐饮有限公司", address="历下区宽厚里12号", state="approved"
+        )
         factories.PledgeFactory(merchant_name="泉城待审餐饮店", state="confirmed")
     search_backend.refresh()
     response = client.get("/search/", {"q": "泉城餐饮"})

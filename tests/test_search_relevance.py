@@ -68,8 +68,9 @@ def backend_name():
     return f"database search on {connection.vendor}"
 
 
-def test_the_demo_site_answers_its_judged_queries(client, site, search_backend, monkeypatch, tmp_path,
-                                                   django_capture_on_commit_callbacks):
+def test_the_demo_site_answers_its_judged_queries(
+    client, site, search_backend, monkeypatch, tmp_path, django_capture_on_commit_callbacks
+):
     monkeypatch.setattr("integrity_site.demo.loader.admin_password_file", lambda: tmp_path / "pw.txt")
     with django_capture_on_commit_callbacks(execute=True):
         DemoLoader(log=lambda message: None).run()
@@ -93,6 +94,8 @@ def test_the_demo_site_answers_its_judged_queries(client, site, search_backend, 
     report = settings.BASE_DIR / ".cache" / "test-reports" / "search-relevance.txt"
     report.parent.mkdir(parents=True, exist_ok=True)
     with report.open("a", encoding="utf-8") as lines:
-        lines.write(f"recall@5 {recall:.3f} ({found}/{expected}, {len(JUDGEMENTS)} queries) on {backend_name()}\n")
+        lines.write(
+            f"recall@5 {recall:.3f} ({found}/{expected}, {len(JUDGEMENTS)} queries) on {backend_name()}\n"
+        )
     print("\n".join(misses))
     assert recall >= REQUIRED_RECALL, "\n".join(misses)

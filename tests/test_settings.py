@@ -17,10 +17,18 @@ PRODUCTION_ENV = {
 
 
 def manage(*args, **env):
-    clean = {key: value for key, value in os.environ.items()
-             if key not in ("SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DATABASE_URL", "ELASTICSEARCH_URL")}
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=settings.BASE_DIR,
-                          env={**clean, **env}, capture_output=True, text=True)
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DATABASE_URL", "ELASTICSEARCH_URL")
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+    )
 
 
 def test_production_refuses_to_start_without_a_secret_key():
@@ -30,8 +38,14 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 def test_production_passes_the_deployment_checklist():
-    result = manage("check", "--deploy", "--fail-level", "WARNING",
-                    SECRET_KEY="x" * 20 + "a-long-and-random-production-secret-key", **PRODUCTION_ENV)
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY="x" * 20 + "a-long-and-random-production-secret-key",
+        **PRODUCTION_ENV,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -42,7 +56,10 @@ def test_without_a_search_url_the_database_backend_serves_search():
 
 @pytest.mark.parametrize(
     ("engine", "backend"),
-    [("opensearch", "modelsearch.backends.opensearch3"), ("elasticsearch", "modelsearch.backends.elasticsearch9")],
+    [
+        ("opensearch", "modelsearch.backends.opensearch3"),
+        ("elasticsearch", "modelsearch.backends.elasticsearch9"),
+    ],
 )
 def test_a_search_url_selects_the_engine_backend_with_the_index_prefix(engine, backend):
     conf = search_backends_setting("http://127.0.0.1:9200", engine=engine, index_prefix="lixia_")["default"]
@@ -57,7 +74,13 @@ def test_an_unknown_search_engine_is_refused_with_the_choices():
 
 
 def test_the_database_comes_from_database_url():
-    result = manage("shell", "-v", "0", "-c", "from django.db import connection; print(connection.vendor)",
-                    DJANGO_SETTINGS_MODULE="integrity_site.settings.dev",
-                    DATABASE_URL="postgresql://user:pw@127.0.0.1:1/none")
+    result = manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "from django.db import connection; print(connection.vendor)",
+        DJANGO_SETTINGS_MODULE="integrity_site.settings.dev",
+        DATABASE_URL="postgresql://user:pw@127.0.0.1:1/none",
+    )
     assert result.stdout.strip() == "postgresql"

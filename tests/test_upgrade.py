@@ -131,8 +131,9 @@ def run(command, cwd, env):
 def old_release(destination):
     archive = destination / "old.tar"
     with archive.open("wb") as output:
-        made = subprocess.run(["git", "-C", str(PROJECT_DIR), "archive", OLD_RELEASE], stdout=output,
-                              stderr=subprocess.PIPE)
+        made = subprocess.run(
+            ["git", "-C", str(PROJECT_DIR), "archive", OLD_RELEASE], stdout=output, stderr=subprocess.PIPE
+        )
     assert made.returncode == 0, (
         f"The release {OLD_RELEASE[:10]} is not in this clone's history (a shallow clone?): "
         f"{made.stderr.decode(errors='replace')}"
@@ -153,8 +154,14 @@ def empty_database_url(tmp_path):
     import psycopg
 
     name = f"upgrade_{uuid.uuid4().hex[:12]}"
-    server = {"host": default["HOST"], "port": default["PORT"] or 5432, "user": default["USER"],
-              "password": default["PASSWORD"], "dbname": "postgres", "autocommit": True}
+    server = {
+        "host": default["HOST"],
+        "port": default["PORT"] or 5432,
+        "user": default["USER"],
+        "password": default["PASSWORD"],
+        "dbname": "postgres",
+        "autocommit": True,
+    }
     with psycopg.connect(**server) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
     user = default["USER"]
@@ -169,22 +176,30 @@ def test_a_site_of_the_previous_release_upgrades_with_nothing_lost(tmp_path, emp
     work = tmp_path / "work"
     work.mkdir()
     env = {
-        **os.environ, "DJANGO_SETTINGS_MODULE": "integrity_site.settings.dev", "DATABASE_URL": empty_database_url,
-        "MEDIA_ROOT": str(tmp_path / "media"), "DEMO_ADMIN_PASSWORD": "upgrade-check", "PYTHONPATH": str(old),
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "integrity_site.settings.dev",
+        "DATABASE_URL": empty_database_url,
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "DEMO_ADMIN_PASSWORD": "upgrade-check",
+        "PYTHONPATH": str(old),
         "PUBLICITY_REPORT_DIR": str(tmp_path / "reports"),
     }
     env.pop("ELASTICSEARCH_URL", None)  # the old release indexes into the database search
     run([sys.executable, str(old / "manage.py"), "migrate", "--no-input", "-v", "0"], work, env)
     run([sys.executable, str(old / "manage.py"), "load_demo_content"], work, env)
-    before = json.loads(run([sys.executable, str(old / "manage.py"), "shell", "-c", FILL_OLD_SITE], work, env)
-                        .strip().splitlines()[-1])
+    before = json.loads(
+        run([sys.executable, str(old / "manage.py"), "shell", "-c", FILL_OLD_SITE], work, env)
+        .strip()
+        .splitlines()[-1]
+    )
     shutil.rmtree(old)
 
     env["PYTHONPATH"] = str(PROJECT_DIR)
     run([sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"], PROJECT_DIR, env)
     check = CHECK_NEW_SITE.replace("PRIVATE_LINK", repr(before["private_link"]))
-    after = json.loads(run([sys.executable, "manage.py", "shell", "-c", check], PROJECT_DIR, env)
-                       .strip().splitlines()[-1])
+    after = json.loads(
+        run([sys.executable, "manage.py", "shell", "-c", check], PROJECT_DIR, env).strip().splitlines()[-1]
+    )
 
     assert before["registrations"] == 6 and before["hits"] >= 1 and before["records"] > 300
     for key in ("registrations", "seat_pools", "venues", "pledges", "pledge_pages", "records", "hits"):

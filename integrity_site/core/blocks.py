@@ -30,7 +30,9 @@ class QuoteBlock(blocks.StructBlock):
 class DocumentLinkBlock(blocks.StructBlock):
     document = DocumentChooserBlock(label=_("Document"))
     title = blocks.CharBlock(
-        required=False, max_length=255, label=_("Link text"),
+        required=False,
+        max_length=255,
+        label=_("Link text"),
         help_text=_("Leave empty to use the document's title."),
     )
 

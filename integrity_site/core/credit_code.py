@@ -39,13 +39,15 @@ def validate_credit_code(value):
     if len(code) != 18:
         raise ValidationError(
             _("A unified social credit code has 18 characters; this one has %(count)d."),
-            code="length", params={"count": len(code)},
+            code="length",
+            params={"count": len(code)},
         )
     invalid = sorted({character for character in code if character not in VALUES})
     if invalid:
         raise ValidationError(
             _("A unified social credit code cannot contain %(characters)s."),
-            code="alphabet", params={"characters": " ".join(invalid)},
+            code="alphabet",
+            params={"characters": " ".join(invalid)},
         )
     if check_character(code[:17]) != code[17]:
         raise ValidationError(

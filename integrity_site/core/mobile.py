@@ -11,7 +11,7 @@ def normalize_mobile(raw):
     digits = re.sub(r"[\s\-()+]", "", text)
     for prefix in ("0086", "86"):
         if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
-            digits = digits[len(prefix):]
+            digits = digits[len(prefix) :]
     return digits
 
 

@@ -23,26 +23,39 @@ class SiteSettings(BaseSiteSetting):
     office_hours = models.CharField(_("office hours"), max_length=120, blank=True)
     office_hours_en = models.CharField(_("office hours (English)"), max_length=120, blank=True)
     icp_number = models.CharField(
-        _("ICP licence number"), max_length=60, blank=True,
+        _("ICP licence number"),
+        max_length=60,
+        blank=True,
         help_text=_("The website's ICP filing number (ICP备案号), shown in the footer."),
     )
     personal_data_retention_days = models.PositiveIntegerField(
-        _("personal data retention (days)"), default=180, validators=[MinValueValidator(1)],
+        _("personal data retention (days)"),
+        default=180,
+        validators=[MinValueValidator(1)],
         help_text=_(
             "Personal data of registrations and signatures is anonymised this many days "
             "after the event or campaign ends."
         ),
     )
     pledge_validity_days = models.PositiveIntegerField(
-        _("integrity pledge validity (days)"), default=365, validators=[MinValueValidator(1)],
+        _("integrity pledge validity (days)"),
+        default=365,
+        validators=[MinValueValidator(1)],
         help_text=_("An approved integrity pledge is valid this many days; then it expires."),
     )
 
     panels = [
         MultiFieldPanel(
-            [FieldPanel("office_name"), FieldPanel("office_name_en"), FieldPanel("address"),
-             FieldPanel("address_en"), FieldPanel("phone"), FieldPanel("email"),
-             FieldPanel("office_hours"), FieldPanel("office_hours_en")],
+            [
+                FieldPanel("office_name"),
+                FieldPanel("office_name_en"),
+                FieldPanel("address"),
+                FieldPanel("address_en"),
+                FieldPanel("phone"),
+                FieldPanel("email"),
+                FieldPanel("office_hours"),
+                FieldPanel("office_hours_en"),
+            ],
             heading=_("Contact details"),
         ),
         FieldPanel("icp_number"),
@@ -72,8 +85,6 @@ class SiteSettings(BaseSiteSetting):
     @property
     def display_office_hours(self):
         return self.localized("office_hours")
-
-
 
 
 def personal_data_retention_days(site=None):

@@ -33,7 +33,7 @@ TOKEN = re.compile(rf"([{CJK_CHARACTERS}]+)|([^\W_{CJK_CHARACTERS}]+)")
 def bigrams(run):
     if len(run) == 1:
         return [run]
-    return [run[index:index + 2] for index in range(len(run) - 1)]
+    return [run[index : index + 2] for index in range(len(run) - 1)]
 
 
 def segment_text(text):
@@ -64,7 +64,7 @@ def segment_query(text):
 
 
 def search_operator(queryset, query):
-    """"and" when every word of the query matches somewhere, else "or".
+    """ "and" when every word of the query matches somewhere, else "or".
 
     Chinese typed without spaces is cut into bigrams, and words run together
     (泉城餐饮 for 泉城示范餐饮有限公司) give a bigram (城餐) that no text holds; rather

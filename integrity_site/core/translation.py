@@ -34,9 +34,14 @@ def translate_object(instance, locale, translations, user=None):
         text = translations.get(segment.string.data)
         if text:
             StringTranslation.objects.update_or_create(
-                translation_of=segment.string, locale=locale, context=segment.context,
-                defaults={"data": text, "last_translated_by": user,
-                          "translation_type": StringTranslation.TRANSLATION_TYPE_MANUAL},
+                translation_of=segment.string,
+                locale=locale,
+                context=segment.context,
+                defaults={
+                    "data": text,
+                    "last_translated_by": user,
+                    "translation_type": StringTranslation.TRANSLATION_TYPE_MANUAL,
+                },
             )
 
     # wagtail-localize publishes on commit, from a revision holding the tree

@@ -59,7 +59,8 @@ VENUES = {
         "subdistrict": Text("解放路街道", "Jiefanglu Subdistrict"),
         "community": Text("宽厚里社区", "Kuanhouli Community"),
         "address": Text("济南市历下区宽厚里", "Kuanhouli, Lixia District, Jinan"),
-        "latitude": "36.660600", "longitude": "117.026500",
+        "latitude": "36.660600",
+        "longitude": "117.026500",
     },
     "cultural-centre": {
         "name": Text("历下区文化馆报告厅", "Lecture hall, Lixia District Cultural Centre"),
@@ -86,13 +87,18 @@ SPEAKERS = {
         "name": Text("王老师", "Teacher Wang"),
         "title": Text("社区诚信宣讲员", "Community integrity speaker"),
         "organisation": Text("宽厚里社区", "Kuanhouli Community"),
-        "biography": Text("长期在社区讲述身边的诚信故事。", "Has told local stories of integrity in the community for years."),
+        "biography": Text(
+            "长期在社区讲述身边的诚信故事。",
+            "Has told local stories of integrity in the community for years.",
+        ),
     },
     "li": {
         "name": Text("李教授", "Professor Li"),
         "title": Text("教授", "Professor"),
         "organisation": Text("高校传统文化研究学者", "Scholar of traditional culture"),
-        "biography": Text("研究儒家经典中的诚信思想。", "Studies the idea of good faith in the Confucian classics."),
+        "biography": Text(
+            "研究儒家经典中的诚信思想。", "Studies the idea of good faith in the Confucian classics."
+        ),
     },
     "zhang": {
         "name": Text("张科长", "Section chief Zhang"),
@@ -111,14 +117,20 @@ def build_tree(today):
         return datetime.datetime.combine(day, datetime.time(hour, minute))
 
     articles = PageSpec(
-        "home.ArticleIndexPage", "news", Text("诚信动态", "News"), show_in_menus=True,
-        fields={"intro": Text(
-            "历下区信用体系建设的新闻、媒体报道、信用创新应用与通知公告。",
-            "News of Lixia's credit system, media reports, credit innovations and notices.",
-        )},
+        "home.ArticleIndexPage",
+        "news",
+        Text("诚信动态", "News"),
+        show_in_menus=True,
+        fields={
+            "intro": Text(
+                "历下区信用体系建设的新闻、媒体报道、信用创新应用与通知公告。",
+                "News of Lixia's credit system, media reports, credit innovations and notices.",
+            )
+        },
         children=[
             PageSpec(
-                "home.ArticlePage", "kuanhouli-credit-demonstration-block",
+                "home.ArticlePage",
+                "kuanhouli-credit-demonstration-block",
                 Text("宽厚里成为首个信用示范街区", "Kuanhouli becomes the first credit demonstration block"),
                 image=Text("宽厚里街区", "Kuanhouli block"),
                 fields={
@@ -145,8 +157,11 @@ def build_tree(today):
                 },
             ),
             PageSpec(
-                "home.ArticlePage", "jiefanglu-integrity-subdistrict-pilot",
-                Text("解放路街道开展诚信街道建设试点", "Jiefanglu Subdistrict pilots the integrity subdistrict"),
+                "home.ArticlePage",
+                "jiefanglu-integrity-subdistrict-pilot",
+                Text(
+                    "解放路街道开展诚信街道建设试点", "Jiefanglu Subdistrict pilots the integrity subdistrict"
+                ),
                 image=Text("解放路街道", "Jiefanglu Subdistrict"),
                 fields={
                     "date": datetime.date(2019, 12, 10),
@@ -167,9 +182,12 @@ def build_tree(today):
                 },
             ),
             PageSpec(
-                "home.ArticlePage", "belt-and-road-city-credit-alliance-summit",
-                Text("“一带一路”城市信用联盟峰会在济南举行",
-                     "Belt and Road city credit alliance summit held in Jinan"),
+                "home.ArticlePage",
+                "belt-and-road-city-credit-alliance-summit",
+                Text(
+                    "“一带一路”城市信用联盟峰会在济南举行",
+                    "Belt and Road city credit alliance summit held in Jinan",
+                ),
                 image=Text("城市信用联盟峰会", "City credit alliance summit"),
                 fields={
                     "date": datetime.date(2018, 11, 28),
@@ -190,7 +208,8 @@ def build_tree(today):
                 },
             ),
             PageSpec(
-                "home.ArticlePage", "integrity-lixia-board-six-sections",
+                "home.ArticlePage",
+                "integrity-lixia-board-six-sections",
                 Text("“诚信历下”宣传栏设置六大板块", "The Integrity Lixia board has six sections"),
                 image=Text("诚信历下宣传栏", "Integrity Lixia board"),
                 fields={
@@ -212,7 +231,8 @@ def build_tree(today):
                 },
             ),
             PageSpec(
-                "home.ArticlePage", "prevent-illegal-fund-raising",
+                "home.ArticlePage",
+                "prevent-illegal-fund-raising",
                 Text("防范非法集资·争做诚信市民", "Guard against illegal fund-raising, be an honest citizen"),
                 image=Text("防范非法集资宣传", "Illegal fund-raising awareness"),
                 fields={
@@ -234,7 +254,8 @@ def build_tree(today):
                 },
             ),
             PageSpec(
-                "home.ArticlePage", "double-publicity-records-reported",
+                "home.ArticlePage",
+                "double-publicity-records-reported",
                 Text("历下区双公示信息报送超过13万条", "Lixia has reported over 130,000 publicity records"),
                 fields={
                     "date": datetime.date(2020, 11, 30),
@@ -258,58 +279,82 @@ def build_tree(today):
     )
 
     lectures = PageSpec(
-        "lectures.LectureIndexPage", "lectures", Text("儒信大讲堂", "Ruxin Lecture Series"),
+        "lectures.LectureIndexPage",
+        "lectures",
+        Text("儒信大讲堂", "Ruxin Lecture Series"),
         show_in_menus=True,
-        fields={"intro": Text(
-            "儒信大讲堂走进社区，讲述诚信故事，传承儒家诚信文化。",
-            "The Ruxin lecture series comes to the communities to tell stories of integrity and "
-            "pass on the Confucian culture of good faith.",
-        )},
+        fields={
+            "intro": Text(
+                "儒信大讲堂走进社区，讲述诚信故事，传承儒家诚信文化。",
+                "The Ruxin lecture series comes to the communities to tell stories of integrity and "
+                "pass on the Confucian culture of good faith.",
+            )
+        },
         children=[
             PageSpec(
-                "lectures.LecturePage", "integrity-in-daily-life",
+                "lectures.LecturePage",
+                "integrity-in-daily-life",
                 Text("诚信与日常生活", "Integrity in daily life"),
                 fields={
                     "topic": Text("身边的诚信", "Integrity close to home"),
-                    "speakers": ["wang"], "venue": "kuanhouli-room", "tags": ["诚信生活"],
-                    "start_at": at(7, 14, 30), "end_at": at(7, 16),
+                    "speakers": ["wang"],
+                    "venue": "kuanhouli-room",
+                    "tags": ["诚信生活"],
+                    "start_at": at(7, 14, 30),
+                    "end_at": at(7, 16),
                     "location": Text("二楼活动室", "Second-floor activity room"),
-                    "registration_enabled": True, "capacity": 40, "max_companions": 2,
+                    "registration_enabled": True,
+                    "capacity": 40,
+                    "max_companions": 2,
                     "summary": Text(
                         "从买菜、租房到网购，讲一讲日常生活中的诚信与信用。",
                         "From grocery shopping to renting and online shopping: integrity and credit in daily life.",
                     ),
-                    "body": paragraphs(Text(
-                        "讲座面向社区居民，现场解答信用修复、信用查询等常见问题。",
-                        "The talk is for residents and answers common questions about credit repair and credit checks.",
-                    )),
+                    "body": paragraphs(
+                        Text(
+                            "讲座面向社区居民，现场解答信用修复、信用查询等常见问题。",
+                            "The talk is for residents and answers common questions about credit repair and credit checks.",
+                        )
+                    ),
                 },
             ),
             PageSpec(
-                "lectures.LecturePage", "confucian-good-faith",
+                "lectures.LecturePage",
+                "confucian-good-faith",
                 Text("儒家文化中的“信”", "Good faith in Confucian culture"),
                 fields={
                     "topic": Text("儒家诚信文化", "Confucian culture of good faith"),
-                    "speakers": ["li"], "venue": "cultural-centre", "tags": ["传统文化"],
-                    "start_at": at(21, 9, 30), "end_at": at(21, 11),
-                    "registration_enabled": True, "capacity": 120, "max_companions": 1,
+                    "speakers": ["li"],
+                    "venue": "cultural-centre",
+                    "tags": ["传统文化"],
+                    "start_at": at(21, 9, 30),
+                    "end_at": at(21, 11),
+                    "registration_enabled": True,
+                    "capacity": 120,
+                    "max_companions": 1,
                     "summary": Text(
                         "“人而无信，不知其可也。”解读儒家经典中的诚信思想。",
                         "\u201cA person without good faith, I know not how he can get on.\u201d Integrity in the Confucian classics.",
                     ),
-                    "body": paragraphs(Text(
-                        "讲座结合历下的历史文化，讲述诚信在城市生活中的意义。",
-                        "The lecture links Lixia's history to what integrity means in city life today.",
-                    )),
+                    "body": paragraphs(
+                        Text(
+                            "讲座结合历下的历史文化，讲述诚信在城市生活中的意义。",
+                            "The lecture links Lixia's history to what integrity means in city life today.",
+                        )
+                    ),
                 },
             ),
             PageSpec(
-                "lectures.LecturePage", "credit-repair-for-businesses",
+                "lectures.LecturePage",
+                "credit-repair-for-businesses",
                 Text("企业信用修复讲解", "Credit repair for businesses"),
                 fields={
                     "topic": Text("信用修复", "Credit repair"),
-                    "speakers": ["zhang"], "venue": "jiefanglu-service-centre", "tags": ["信用修复"],
-                    "start_at": at(-30, 15), "end_at": at(-30, 17),
+                    "speakers": ["zhang"],
+                    "venue": "jiefanglu-service-centre",
+                    "tags": ["信用修复"],
+                    "start_at": at(-30, 15),
+                    "end_at": at(-30, 17),
                     "location": Text("一楼大厅", "Ground-floor hall"),
                     "attendance": 56,
                     "recap": Text(
@@ -320,26 +365,33 @@ def build_tree(today):
                         "行政处罚信息公示期满后如何申请信用修复。",
                         "How to apply for credit repair once a penalty's publicity period is over.",
                     ),
-                    "body": paragraphs(Text(
-                        "讲座介绍了信用修复的条件、材料和办理流程。",
-                        "The lecture explained the conditions, documents and steps of credit repair.",
-                    )),
+                    "body": paragraphs(
+                        Text(
+                            "讲座介绍了信用修复的条件、材料和办理流程。",
+                            "The lecture explained the conditions, documents and steps of credit repair.",
+                        )
+                    ),
                 },
             ),
         ],
     )
 
     campaigns = PageSpec(
-        "campaigns.CampaignIndexPage", "volunteer-action", Text("诚信者行动", "Integrity Volunteer Action"),
+        "campaigns.CampaignIndexPage",
+        "volunteer-action",
+        Text("诚信者行动", "Integrity Volunteer Action"),
         show_in_menus=True,
-        fields={"intro": Text(
-            "诚信者行动组织志愿者走进街区，宣传诚信理念，邀请商户签署诚信经营承诺书。",
-            "Integrity volunteers go out into the streets to spread the word and invite shops to "
-            "sign the integrity pledge.",
-        )},
+        fields={
+            "intro": Text(
+                "诚信者行动组织志愿者走进街区，宣传诚信理念，邀请商户签署诚信经营承诺书。",
+                "Integrity volunteers go out into the streets to spread the word and invite shops to "
+                "sign the integrity pledge.",
+            )
+        },
         children=[
             PageSpec(
-                "campaigns.CampaignPage", "i-pledge-i-am-honest-i-am-civil",
+                "campaigns.CampaignPage",
+                "i-pledge-i-am-honest-i-am-civil",
                 Text("我承诺 我诚信 我文明", "I pledge, I am honest, I am civil"),
                 image=Text("我承诺 我诚信 我文明", "I pledge, I am honest, I am civil"),
                 fields={
@@ -350,15 +402,18 @@ def build_tree(today):
                         "The theme campaign calls on residents and merchants to make an integrity "
                         "pledge and start with small things.",
                     ),
-                    "body": paragraphs(Text(
-                        "活动期间，各社区组织诚信承诺签名、诚信故事分享和文明劝导。",
-                        "During the campaign communities hold pledge signings, share integrity stories "
-                        "and encourage civil behaviour.",
-                    )),
+                    "body": paragraphs(
+                        Text(
+                            "活动期间，各社区组织诚信承诺签名、诚信故事分享和文明劝导。",
+                            "During the campaign communities hold pledge signings, share integrity stories "
+                            "and encourage civil behaviour.",
+                        )
+                    ),
                 },
             ),
             PageSpec(
-                "campaigns.CampaignPage", "prevent-illegal-fund-raising-campaign",
+                "campaigns.CampaignPage",
+                "prevent-illegal-fund-raising-campaign",
                 Text("防范非法集资·争做诚信市民", "Guard against illegal fund-raising, be an honest citizen"),
                 fields={
                     "slogan": Text("守住钱袋子 护好幸福家", "Keep your savings safe, keep your family happy"),
@@ -369,14 +424,17 @@ def build_tree(today):
                         "Talks, boards and door-to-door visits help residents recognise and avoid "
                         "illegal fund-raising.",
                     ),
-                    "body": paragraphs(Text(
-                        "志愿者在社区发放宣传材料，讲解非法集资的常见手法。",
-                        "Volunteers hand out leaflets in the communities and explain the usual tricks.",
-                    )),
+                    "body": paragraphs(
+                        Text(
+                            "志愿者在社区发放宣传材料，讲解非法集资的常见手法。",
+                            "Volunteers hand out leaflets in the communities and explain the usual tricks.",
+                        )
+                    ),
                 },
             ),
             PageSpec(
-                "campaigns.VolunteerEventPage", "kuanhouli-pledge-invitation",
+                "campaigns.VolunteerEventPage",
+                "kuanhouli-pledge-invitation",
                 Text("宽厚里商户诚信承诺邀约", "Inviting Kuanhouli shops to pledge"),
                 fields={
                     "business_district": Text("宽厚里", "Kuanhouli"),
@@ -384,16 +442,25 @@ def build_tree(today):
                         "逐户走访街区商户，介绍诚信经营承诺书，协助商户在线签署。",
                         "Visit the shops of the block, explain the integrity pledge and help them sign it online.",
                     ),
-                    "start_at": at(10, 9), "end_at": at(10, 12),
+                    "start_at": at(10, 9),
+                    "end_at": at(10, 12),
                     "venue": "kuanhouli-room",
                     "location": Text("宽厚里街区南入口集合", "Meet at the south entrance of Kuanhouli"),
                     "tags": ["诚信承诺"],
                     "registration_enabled": True,
                     "roles": [
-                        {"name": Text("宣传员", "Promoter"), "slots": 5,
-                         "description": Text("向商户介绍诚信经营承诺书", "Explain the integrity pledge to shops")},
-                        {"name": Text("引导员", "Guide"), "slots": 3,
-                         "description": Text("协助商户在线签署", "Help shops sign online")},
+                        {
+                            "name": Text("宣传员", "Promoter"),
+                            "slots": 5,
+                            "description": Text(
+                                "向商户介绍诚信经营承诺书", "Explain the integrity pledge to shops"
+                            ),
+                        },
+                        {
+                            "name": Text("引导员", "Guide"),
+                            "slots": 3,
+                            "description": Text("协助商户在线签署", "Help shops sign online"),
+                        },
                     ],
                     "summary": Text(
                         "诚信者行动志愿者走进宽厚里，邀请商户签署诚信经营承诺书。",
@@ -402,7 +469,8 @@ def build_tree(today):
                 },
             ),
             PageSpec(
-                "campaigns.VolunteerEventPage", "furong-street-integrity-promotion",
+                "campaigns.VolunteerEventPage",
+                "furong-street-integrity-promotion",
                 Text("芙蓉街诚信宣传", "Integrity promotion on Furong Street"),
                 fields={
                     "business_district": Text("芙蓉街", "Furong Street"),
@@ -410,7 +478,8 @@ def build_tree(today):
                         "向游客和商户发放诚信宣传资料，引导文明经营、明码标价。",
                         "Hand out integrity leaflets to visitors and shops; encourage fair trading and clear prices.",
                     ),
-                    "start_at": at(-14, 14), "end_at": at(-14, 17),
+                    "start_at": at(-14, 14),
+                    "end_at": at(-14, 17),
                     "venue": "furong-street",
                     "tags": ["诚信经营"],
                     "recap": Text(
@@ -427,7 +496,9 @@ def build_tree(today):
     )
 
     pledge = PageSpec(
-        "pledges.PledgePage", "integrity-pledge", Text("诚信经营承诺", "Integrity Pledge"),
+        "pledges.PledgePage",
+        "integrity-pledge",
+        Text("诚信经营承诺", "Integrity Pledge"),
         show_in_menus=True,
         fields={
             "intro": Text(
@@ -438,27 +509,41 @@ def build_tree(today):
             "pledge_text": paragraphs(
                 Text("本单位郑重承诺：", "We solemnly pledge:"),
                 Text("一、遵守法律法规，依法诚信经营。", "1. To obey the law and trade honestly."),
-                Text("二、明码标价，不短斤少两，不以次充好。",
-                     "2. To mark prices clearly, give full measure and never pass off inferior goods."),
-                Text("三、不制售假冒伪劣商品，不作虚假宣传。",
-                     "3. Never to make or sell counterfeit goods, nor to advertise falsely."),
-                Text("四、尊重消费者权益，及时妥善处理投诉。",
-                     "4. To respect consumers' rights and handle complaints promptly and fairly."),
-                Text("五、自愿接受社会监督，如有违反，愿意承担相应责任。",
-                     "5. To accept public scrutiny and bear the consequences of any breach."),
+                Text(
+                    "二、明码标价，不短斤少两，不以次充好。",
+                    "2. To mark prices clearly, give full measure and never pass off inferior goods.",
+                ),
+                Text(
+                    "三、不制售假冒伪劣商品，不作虚假宣传。",
+                    "3. Never to make or sell counterfeit goods, nor to advertise falsely.",
+                ),
+                Text(
+                    "四、尊重消费者权益，及时妥善处理投诉。",
+                    "4. To respect consumers' rights and handle complaints promptly and fairly.",
+                ),
+                Text(
+                    "五、自愿接受社会监督，如有违反，愿意承担相应责任。",
+                    "5. To accept public scrutiny and bear the consequences of any breach.",
+                ),
             ),
         },
     )
 
     honours = PageSpec(
-        "honours.HonourIndexPage", "honours", Text("诚信榜样", "Honour Lists"), show_in_menus=True,
-        fields={"intro": Text(
-            "诚信单位、金牌服务员、诚实守信榜样和信用示范企业。",
-            "Integrity units, gold-medal service staff, honest role models and credit model enterprises.",
-        )},
+        "honours.HonourIndexPage",
+        "honours",
+        Text("诚信榜样", "Honour Lists"),
+        show_in_menus=True,
+        fields={
+            "intro": Text(
+                "诚信单位、金牌服务员、诚实守信榜样和信用示范企业。",
+                "Integrity units, gold-medal service staff, honest role models and credit model enterprises.",
+            )
+        },
         children=[
             PageSpec(
-                "honours.HonourListPage", "integrity-units-2020",
+                "honours.HonourListPage",
+                "integrity-units-2020",
                 Text("2020年度诚信单位", "Integrity units of 2020"),
                 fields={
                     "year": 2020,
@@ -468,15 +553,25 @@ def build_tree(today):
                         "These units stood out for honest trading in 2020 (a demo list).",
                     ),
                     "entries": [
-                        {"name": Text("泉城示范餐饮有限公司", "Quancheng Model Catering Co., Ltd."),
-                         "credit_code": "91370102MA3C4H8K2C",
-                         "citation": Text("明码标价，食品安全管理规范。", "Clear prices and sound food safety.")},
-                        {"name": Text("宽厚里老字号茶庄", "Kuanhouli Heritage Tea House"),
-                         "credit_code": "92370102MA3D5J7L9U",
-                         "citation": Text("坚持货真价实三十年。", "Honest goods at honest prices for thirty years.")},
-                        {"name": Text("芙蓉街文创商店", "Furong Street Creative Shop"),
-                         "credit_code": "",
-                         "citation": Text("主动公开进货渠道。", "Publishes where its goods come from.")},
+                        {
+                            "name": Text("泉城示范餐饮有限公司", "Quancheng Model Catering Co., Ltd."),
+                            "credit_code": "91370102MA3C4H8K2C",
+                            "citation": Text(
+                                "明码标价，食品安全管理规范。", "Clear prices and sound food safety."
+                            ),
+                        },
+                        {
+                            "name": Text("宽厚里老字号茶庄", "Kuanhouli Heritage Tea House"),
+                            "credit_code": "92370102MA3D5J7L9U",
+                            "citation": Text(
+                                "坚持货真价实三十年。", "Honest goods at honest prices for thirty years."
+                            ),
+                        },
+                        {
+                            "name": Text("芙蓉街文创商店", "Furong Street Creative Shop"),
+                            "credit_code": "",
+                            "citation": Text("主动公开进货渠道。", "Publishes where its goods come from."),
+                        },
                     ],
                 },
             ),
@@ -484,13 +579,17 @@ def build_tree(today):
     )
 
     publicity = PageSpec(
-        "publicity.PublicityPage", "publicity", Text("双公示查询", "Licences and Penalties"),
+        "publicity.PublicityPage",
+        "publicity",
+        Text("双公示查询", "Licences and Penalties"),
         show_in_menus=True,
-        fields={"intro": Text(
-            "按统一社会信用代码或名称查询行政许可、行政处罚和失信被执行人信息。",
-            "Look up administrative licences, penalties and dishonest judgment debtors by unified "
-            "social credit code or by name.",
-        )},
+        fields={
+            "intro": Text(
+                "按统一社会信用代码或名称查询行政许可、行政处罚和失信被执行人信息。",
+                "Look up administrative licences, penalties and dishonest judgment debtors by unified "
+                "social credit code or by name.",
+            )
+        },
     )
 
     search = PageSpec("search.SearchPage", "search", Text("搜索", "Search"))
@@ -511,12 +610,35 @@ PLEDGE_TEXT = {
 }
 
 DEMO_PLEDGES = [
-    {"merchant_name": "泉城示范餐饮有限公司", "credit_code": "91370102MA3C4H8K2C", "entity_kind": "enterprise",
-     "industry": "catering", "subdistrict": "解放路街道", "address": "济南市历下区宽厚里示例店铺1号"},
-    {"merchant_name": "宽厚里老字号茶庄", "credit_code": "92370102MA3D5J7L9U", "entity_kind": "individual_business",
-     "industry": "retail", "subdistrict": "解放路街道", "address": "济南市历下区宽厚里示例店铺2号"},
-    {"merchant_name": "芙蓉街示范文创商店", "credit_code": "91370102MA3E6K8M5T", "entity_kind": "enterprise",
-     "industry": "retail", "subdistrict": "泉城路街道", "address": "济南市历下区芙蓉街示例店铺3号"},
+    {
+        "merchant_name": "泉城示范餐饮有限公司",
+        "credit_code": "91370102MA3C4H8K2C",
+        "entity_kind": "enterprise",
+        "industry": "catering",
+        "subdistrict": "解放路街道",
+        "address": "济南市历下区宽厚里示例店铺1号",
+    },
+    {
+        "merchant_name": "宽厚里老字号茶庄",
+        "credit_code": "92370102MA3D5J7L9U",
+        "entity_kind": "individual_business",
+        "industry": "retail",
+        "subdistrict": "解放路街道",
+        "address": "济南市历下区宽厚里示例店铺2号",
+    },
+    {
+        "merchant_name": "芙蓉街示范文创商店",
+        "credit_code": "91370102MA3E6K8M5T",
+        "entity_kind": "enterprise",
+        "industry": "retail",
+        "subdistrict": "泉城路街道",
+        "address": "济南市历下区芙蓉街示例店铺3号",
+    },
 ]
-DEMO_CONTACT = {"contact_person": "示例联系人", "mobile": "13800138000", "email": "demo-merchant@example.org",
-                "signatory_name": "示例签署人", "consent_to_publication": True}
+DEMO_CONTACT = {
+    "contact_person": "示例联系人",
+    "mobile": "13800138000",
+    "email": "demo-merchant@example.org",
+    "signatory_name": "示例签署人",
+    "consent_to_publication": True,
+}

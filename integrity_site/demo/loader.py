@@ -124,12 +124,17 @@ class DemoLoader:
             for name, raw in fields.items()
         }
         entries = [
-            {name: self.value(raw) for name, raw in entry.items()}
-            for entry in spec.fields.get("entries", [])
+            {name: self.value(raw) for name, raw in entry.items()} for entry in spec.fields.get("entries", [])
         ]
         if page is None:
-            page = model(title=title, slug=spec.slug, show_in_menus=spec.show_in_menus, live=False,
-                         owner=admin, **values)
+            page = model(
+                title=title,
+                slug=spec.slug,
+                show_in_menus=spec.show_in_menus,
+                live=False,
+                owner=admin,
+                **values,
+            )
             if spec.image:
                 image, _created = demo_image(self.value(spec.image), spec.slug)
                 page.cover_image = image
@@ -198,8 +203,10 @@ class DemoLoader:
         password_file.parent.mkdir(parents=True, exist_ok=True)
         password_file.write_text(f"{username}\n{password}\n", encoding="utf-8")
         password_file.chmod(0o600)
-        self.log(f"Created the admin account {username!r} with password {password!r} "
-                 f"(also saved in {password_file}).")
+        self.log(
+            f"Created the admin account {username!r} with password {password!r} "
+            f"(also saved in {password_file})."
+        )
         self.changes += 1
         return user
 

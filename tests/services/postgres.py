@@ -103,9 +103,7 @@ def _without_password(url: str) -> str:
         userinfo, hosts = netloc.rsplit("@", 1)
         netloc = f"{userinfo.split(':', 1)[0]}@{hosts}"
     query = "&".join(
-        item
-        for item in parts.query.split("&")
-        if item and not item.lower().startswith("password=")
+        item for item in parts.query.split("&") if item and not item.lower().startswith("password=")
     )
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
@@ -175,9 +173,7 @@ def check_external(url: str) -> None:
         endpoints = _endpoints(url)
     except ValueError as exc:
         raise RuntimeError(f"DATABASE_URL {shown} cannot be parsed: {exc}") from None
-    where = ", ".join(
-        host if host.startswith("/") else f"{host}:{port}" for host, port in endpoints
-    )
+    where = ", ".join(host if host.startswith("/") else f"{host}:{port}" for host, port in endpoints)
     _say(f"using DATABASE_URL {shown}")
     pg_isready = _client_tool("pg_isready")
     if pg_isready is None:
@@ -208,8 +204,7 @@ def check_external(url: str) -> None:
             3: "pg_isready could not use the URL (malformed?)",
         }.get(result.returncode, f"pg_isready exited with {result.returncode}")
         raise RuntimeError(
-            f"The PostgreSQL server in DATABASE_URL ({shown}) does not answer "
-            f"at {where}: {reason}."
+            f"The PostgreSQL server in DATABASE_URL ({shown}) does not answer at {where}: {reason}."
         )
 
 
@@ -225,11 +220,7 @@ def _version_key(path: Path) -> tuple[int, ...]:
 def _server_bindirs() -> list[Path]:
     """Directories holding initdb + postgres, newest version first."""
     found = sorted(
-        (
-            p.parent
-            for p in SEARCH_ROOT.glob("*/bin/initdb")
-            if (p.parent / "postgres").exists()
-        ),
+        (p.parent for p in SEARCH_ROOT.glob("*/bin/initdb") if (p.parent / "postgres").exists()),
         key=lambda bindir: _version_key(bindir),
         reverse=True,
     )
@@ -285,9 +276,7 @@ def _install_server() -> None:
         )
         if result.returncode != 0:
             tail = "\n".join(result.stdout.splitlines()[-20:])
-            raise RuntimeError(
-                f"{' '.join(command)} failed (exit {result.returncode}):\n{tail}"
-            )
+            raise RuntimeError(f"{' '.join(command)} failed (exit {result.returncode}):\n{tail}")
         if command[1] == "update":
             _apt_updated = True
 
@@ -300,8 +289,7 @@ def find_bindir() -> Path:
         bindirs = _server_bindirs()
         if not bindirs:
             raise RuntimeError(
-                "apt-get install postgresql succeeded but no initdb was found "
-                f"under {SEARCH_ROOT}/*/bin"
+                f"apt-get install postgresql succeeded but no initdb was found under {SEARCH_ROOT}/*/bin"
             )
     return bindirs[0]
 
@@ -442,8 +430,7 @@ def _make_workdir(cache_dir: Path, run_as: _RunAs) -> Path:
             break
         _say(f"{base} is not reachable by user {run_as.name}; using {bases[-1]}")
     raise RuntimeError(
-        f"Cannot create a directory the '{run_as.name}' user can use "
-        f"(tried {', '.join(map(str, bases))})."
+        f"Cannot create a directory the '{run_as.name}' user can use (tried {', '.join(map(str, bases))})."
     )
 
 
@@ -524,9 +511,7 @@ class _Cluster:
         if result is None or result.returncode != 0:
             output = "\n".join((result.stdout if result else "").splitlines()[-20:])
             raise RuntimeError(f"initdb failed:\n{output}")
-        settings = dict(
-            TEST_SETTINGS, unix_socket_directories=f"'{self._socket_dir()}'"
-        )
+        settings = dict(TEST_SETTINGS, unix_socket_directories=f"'{self._socket_dir()}'")
         with open(self.data / "postgresql.conf", "a") as conf:
             conf.write("\n# Added by tests/services/postgres.py: test-only settings\n")
             conf.write("".join(f"{key} = {value}\n" for key, value in settings.items()))
@@ -640,8 +625,7 @@ class _Cluster:
     @property
     def url(self) -> str:
         return (
-            f"postgresql://{ROLE_NAME}:{quote(self.password, safe='')}"
-            f"@127.0.0.1:{self.port}/{DATABASE_NAME}"
+            f"postgresql://{ROLE_NAME}:{quote(self.password, safe='')}@127.0.0.1:{self.port}/{DATABASE_NAME}"
         )
 
     # -- tear down ------------------------------------------------------
@@ -682,9 +666,7 @@ def _signals_deferred() -> Iterator[None]:
     received: list[int] = []
     previous = {}
     for sig in (signal.SIGINT, signal.SIGTERM):
-        previous[sig] = signal.signal(
-            sig, lambda signum, frame: received.append(signum)
-        )
+        previous[sig] = signal.signal(sig, lambda signum, frame: received.append(signum))
     try:
         yield
     finally:
@@ -726,11 +708,7 @@ def main(argv: list[str] | None = None) -> int:
     if args and args[0] in ("-h", "--help"):
         print(f"usage: python -m tests.services.postgres [CACHE_DIR]\n\n{__doc__}")
         return 0
-    cache_dir = (
-        Path(args[0])
-        if args
-        else Path(tempfile.gettempdir()) / "integrity-site-postgres-cache"
-    )
+    cache_dir = Path(args[0]) if args else Path(tempfile.gettempdir()) / "integrity-site-postgres-cache"
 
     def terminate(signum, frame):  # SIGTERM/SIGHUP: clean up like Ctrl-C
         raise KeyboardInterrupt

@@ -10,12 +10,16 @@ from integrity_site.core.models import personal_data_retention_days
 
 
 class Command(BaseCommand):
-    help = ("Anonymise (or, with --delete, delete) registrations of events that ended more than "
-            "the retention period ago (site settings: personal data retention).")
+    help = (
+        "Anonymise (or, with --delete, delete) registrations of events that ended more than "
+        "the retention period ago (site settings: personal data retention)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--days", type=int, help="Override the retention period, in days.")
-        parser.add_argument("--delete", action="store_true", help="Delete registrations instead of anonymising them.")
+        parser.add_argument(
+            "--delete", action="store_true", help="Delete registrations instead of anonymising them."
+        )
         parser.add_argument("--dry-run", action="store_true", help="Only report what would change.")
 
     def handle(self, *args, days=None, delete=False, dry_run=False, **options):

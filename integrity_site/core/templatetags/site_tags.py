@@ -51,6 +51,13 @@ def language_links(context):
         if target is None:
             continue
         url = target.get_full_url(request) if request else target.url
-        links.append({"code": code, "name": name, "url": url, "is_current": code == current,
-                      "is_translation": code in translations})
+        links.append(
+            {
+                "code": code,
+                "name": name,
+                "url": url,
+                "is_current": code == current,
+                "is_translation": code in translations,
+            }
+        )
     return links

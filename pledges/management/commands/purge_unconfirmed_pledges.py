@@ -4,7 +4,9 @@ from pledges.services import purge_unconfirmed_pledges
 
 
 class Command(BaseCommand):
-    help = "Delete integrity pledges nobody confirmed by e-mail in time, with their personal data (run hourly)."
+    help = (
+        "Delete integrity pledges nobody confirmed by e-mail in time, with their personal data (run hourly)."
+    )
 
     def handle(self, *args, **options):
         count = purge_unconfirmed_pledges()

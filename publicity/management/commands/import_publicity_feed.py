@@ -24,8 +24,11 @@ class Command(BaseCommand):
     def handle(self, *args, path, kind, report, **options):
         # Command-line imports join the admin's history of import runs.
         run = ImportRun.objects.create(
-            file_name=os.path.basename(path)[:255], stored_path=os.path.abspath(path)[:500],
-            requested_kind=kind, status=ImportRun.Status.RUNNING, report_path=report or "",
+            file_name=os.path.basename(path)[:255],
+            stored_path=os.path.abspath(path)[:500],
+            requested_kind=kind,
+            status=ImportRun.Status.RUNNING,
+            report_path=report or "",
         )
         try:
             summary = run_import(run)

@@ -10,9 +10,11 @@ from publicity.admin_views import purge_old_uploads, upload_retention_days
 
 
 class Command(BaseCommand):
-    help = ("Delete uploaded publicity feed files and rejected-rows reports of imports that finished or "
-            "failed more than the retention period ago (setting PUBLICITY_UPLOAD_RETENTION_DAYS). Files "
-            "outside the site's upload and report folders, such as command-line imports' own files, are kept.")
+    help = (
+        "Delete uploaded publicity feed files and rejected-rows reports of imports that finished or "
+        "failed more than the retention period ago (setting PUBLICITY_UPLOAD_RETENTION_DAYS). Files "
+        "outside the site's upload and report folders, such as command-line imports' own files, are kept."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--days", type=int, help="Override the retention period, in days.")

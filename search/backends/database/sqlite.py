@@ -35,8 +35,12 @@ class SQLiteSearchQueryCompiler(sqlite.SQLiteSearchQueryCompiler):
         query = normalize(self.query)
         if not self.order_by_relevance or isinstance(query, (MatchAll, Not)):
             return None
-        match = MatchExpression(self.fields or self.FTS_TABLE_FIELDS, self.build_search_query(query, config=config))
-        candidates = self.queryset.order_by().annotate(object_key=Cast("pk", CharField())).values("object_key")
+        match = MatchExpression(
+            self.fields or self.FTS_TABLE_FIELDS, self.build_search_query(query, config=config)
+        )
+        candidates = (
+            self.queryset.order_by().annotate(object_key=Cast("pk", CharField())).values("object_key")
+        )
         entries = (
             sqlite.SQLiteFTSIndexEntry.objects.filter(match)
             .filter(
@@ -56,7 +60,9 @@ class SQLiteAutocompleteQueryCompiler(sqlite.SQLiteAutocompleteQueryCompiler, SQ
 
 class SQLiteSearchResults(sqlite.SQLiteSearchResults):
     def _do_search(self):
-        ranked = self.query_compiler.ranked_page(self.query_compiler.get_config(self.backend), self.start, self.stop)
+        ranked = self.query_compiler.ranked_page(
+            self.query_compiler.get_config(self.backend), self.start, self.stop
+        )
         if ranked is None:
             return super()._do_search()
         queryset = self.query_compiler.queryset
