@@ -4,15 +4,17 @@ import zoneinfo
 
 from django.contrib.syndication.views import Feed
 from django.utils import timezone
-from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+
+from integrity_site.core.feeds import PrintableRss201rev2Feed
 
 from .calendar import EVENT_TIME_ZONE, event_location
 
 
 class EventFeed(Feed):
-    feed_type = Rss201rev2Feed
+    # Drops what XML 1.0 cannot hold (a control character in a title or venue name).
+    feed_type = PrintableRss201rev2Feed
 
     def get_object(self, request, index_page):
         self.request = request

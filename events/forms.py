@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from integrity_site.core.mobile import is_mainland_mobile, normalize_mobile
+from integrity_site.core.text import validate_name_text
 
 
 class RegistrationForm(forms.Form):
@@ -98,7 +99,9 @@ class RegistrationForm(forms.Form):
         }
 
     def clean_name(self):
-        return self.cleaned_data["name"].strip()
+        name = self.cleaned_data["name"].strip()
+        validate_name_text(name)
+        return name
 
     def clean_mobile(self):
         number = normalize_mobile(self.cleaned_data["mobile"])

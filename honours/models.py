@@ -8,7 +8,7 @@ from wagtail.search import index
 
 from integrity_site.core.credit_code import normalize_credit_code, validate_credit_code
 from integrity_site.core.models import SectionIndexPage
-from integrity_site.core.text import pinyin_sort_key
+from integrity_site.core.text import pinyin_sort_key, validate_name_text
 
 
 class HonourIndexPage(SectionIndexPage):
@@ -67,7 +67,7 @@ class HonourListPage(Page):
 
 class HonourEntry(TranslatableMixin, Orderable):
     page = ParentalKey(HonourListPage, related_name="entries", on_delete=models.CASCADE)
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=120, validators=[validate_name_text])
     credit_code = models.CharField(
         _("unified social credit code"),
         max_length=18,
@@ -75,7 +75,9 @@ class HonourEntry(TranslatableMixin, Orderable):
         validators=[validate_credit_code],
         help_text=_("For organisations and businesses; leave empty for persons."),
     )
-    organisation = models.CharField(_("organisation"), max_length=120, blank=True)
+    organisation = models.CharField(
+        _("organisation"), max_length=120, blank=True, validators=[validate_name_text]
+    )
     citation = models.TextField(_("citation"), max_length=1000, blank=True)
     photo = models.ForeignKey(
         "wagtailimages.Image",

@@ -5,7 +5,9 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from integrity_site.core.feeds import PrintableRss201rev2Feed
 from integrity_site.core.models import SiteSettings
+from integrity_site.core.text import printable
 
 from .records import Pledge
 from .texts import signed_text
@@ -24,8 +26,9 @@ def _date(value):
 
 
 def credit_pledge_record(pledge, text, office_name, certificate_url, verification_url):
-    """One pledge in the 信用承诺 shape (DESIGN.md), plus its certificate number and addresses."""
-    return {
+    """One pledge in the 信用承诺 shape (DESIGN.md), plus its certificate number and addresses.
+    Partner platforms pass it on into XML: text it cannot hold is dropped here too."""
+    record = {
         "承诺人名称": pledge.merchant_name,
         "承诺人类别": pledge.category,
         "承诺人代码": pledge.credit_code,
@@ -41,6 +44,7 @@ def credit_pledge_record(pledge, text, office_name, certificate_url, verificatio
         "证书地址": certificate_url,
         "核验地址": verification_url,
     }
+    return {key: printable(value) for key, value in record.items()}
 
 
 class _PlainText:
@@ -90,7 +94,10 @@ def register_json_page(request, page, paginator):
 
 
 class NewPledgesFeed(Feed):
-    """RSS of the latest approved pledges."""
+    """RSS of the latest approved pledges. Text that XML cannot hold is dropped, so that one
+    stored name with a control character never breaks the feed."""
+
+    feed_type = PrintableRss201rev2Feed
 
     def __init__(self, page):
         super().__init__()

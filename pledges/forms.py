@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from integrity_site.core.credit_code import normalize_credit_code, validate_credit_code
 from integrity_site.core.mobile import is_mainland_mobile, normalize_mobile
 from integrity_site.core.spreadsheets import looks_like_formula
+from integrity_site.core.text import validate_name_text
 
 from .records import EntityKind, Industry
 
@@ -23,7 +24,9 @@ def subdistrict_filter_choices():
 
 
 def validate_plain_name(value):
-    """Names are shown in the register and exported to spreadsheets: no links, no formulas."""
+    """Names are shown in the register and exported to spreadsheets: text only (the site's name
+    rule: no control or invisible characters), no links, no formulas."""
+    validate_name_text(value)
     if URL_PATTERN.search(value):
         raise ValidationError(_("Please give the name without web addresses."), code="url")
     if looks_like_formula(value):
@@ -103,6 +106,7 @@ class PledgeForm(forms.Form):
 
     def clean_address(self):
         value = self.cleaned_data["address"].strip()
+        validate_name_text(value)
         if looks_like_formula(value):
             raise ValidationError(_("An address cannot start with = + - or @."), code="formula")
         return value

@@ -15,6 +15,7 @@ from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
 from integrity_site.core.credit_code import validate_credit_code
+from integrity_site.core.text import validate_name_text
 
 
 class PledgeText(DraftStateMixin, RevisionMixin, models.Model):
@@ -128,7 +129,7 @@ class Pledge(index.Indexed, models.Model):
     )
 
     # Public business details (published with the merchant's consent).
-    merchant_name = models.CharField(_("merchant name"), max_length=120)
+    merchant_name = models.CharField(_("merchant name"), max_length=120, validators=[validate_name_text])
     credit_code = models.CharField(
         _("unified social credit code"), max_length=18, validators=[validate_credit_code]
     )
@@ -136,14 +137,14 @@ class Pledge(index.Indexed, models.Model):
     industry = models.CharField(_("industry"), max_length=30, choices=Industry.choices)
     # Free text, not choices: another district changes the list in settings, not in migrations.
     subdistrict = models.CharField(_("subdistrict"), max_length=60)
-    address = models.CharField(_("address"), max_length=255)
+    address = models.CharField(_("address"), max_length=255, validators=[validate_name_text])
     consent_to_publication = models.BooleanField(_("consents to publication"), default=False)
 
     # Personal data: only editors with the permission see it.
-    contact_person = models.CharField(_("contact person"), max_length=60)
+    contact_person = models.CharField(_("contact person"), max_length=60, validators=[validate_name_text])
     mobile = models.CharField(_("mobile number"), max_length=20)
     email = models.EmailField(_("e-mail"))
-    signatory_name = models.CharField(_("signed by"), max_length=60)
+    signatory_name = models.CharField(_("signed by"), max_length=60, validators=[validate_name_text])
 
     created_at = models.DateTimeField(_("submitted at"), default=timezone.now, db_index=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
