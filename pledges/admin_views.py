@@ -27,6 +27,15 @@ def approve(request, pk):
     pledge = get_object_or_404(Pledge, pk=pk)
     try:
         services.approve_pledge(pledge, user=request.user)
+    except services.ActivePledgeExists as error:
+        messages.error(
+            request,
+            _(
+                "Another pledge of this credit code is approved and in force (certificate %(number)s). "
+                "Revoke it, or wait until it ends, before approving this one."
+            )
+            % {"number": error.existing.number if error.existing else "?"},
+        )
     except services.TransitionError:
         messages.error(
             request,

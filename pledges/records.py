@@ -57,9 +57,14 @@ class PledgeState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("withdrawn")
 
 
-# A code can carry one active pledge. Unconfirmed submissions are not active, so that
-# nobody can block a merchant's code by submitting it without the merchant's e-mail.
+# Confirmed pledges await review and approved ones are in force: both are "active" (cross-checked
+# against the publicity feed, revocable, withdrawable).
 ACTIVE_STATES = (PledgeState.CONFIRMED, PledgeState.APPROVED)
+
+# Only an approved pledge blocks its credit code: an editor has checked who signed it. Confirming
+# needs nothing but an e-mail address anybody can type, so several confirmed pledges of one code
+# may wait for review side by side, and a stranger's confirmed pledge never blocks the merchant.
+BLOCKING_STATE = PledgeState.APPROVED
 
 
 class EntityKind(models.TextChoices):
@@ -102,6 +107,10 @@ def new_certificate_number():
 class PledgeQuerySet(SearchableQuerySetMixin, models.QuerySet):
     def active(self):
         return self.filter(state__in=ACTIVE_STATES)
+
+    def blocking(self):
+        """The pledge (at most one per code) that keeps other pledges of its code from approval."""
+        return self.filter(state=BLOCKING_STATE)
 
     def published(self):
         """In the public register: approved pledges whose merchant consented to publication."""
@@ -162,8 +171,8 @@ class Pledge(index.Indexed, models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["credit_code"],
-                condition=Q(state__in=ACTIVE_STATES),
-                name="pledges_one_active_pledge_per_credit_code",
+                condition=Q(state=BLOCKING_STATE),
+                name="pledges_one_approved_pledge_per_credit_code",
             ),
         ]
         indexes = [

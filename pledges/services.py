@@ -43,7 +43,8 @@ class TransitionError(Exception):
 
 
 class ActivePledgeExists(Exception):
-    """The credit code already carries a confirmed or approved pledge."""
+    """The credit code already carries an approved pledge (``existing``), which blocks the code:
+    another pledge of it can be neither confirmed nor approved while that one is in force."""
 
     def __init__(self, existing):
         super().__init__(f"credit code already has an active pledge ({existing.number if existing else '?'})")
@@ -90,7 +91,26 @@ def pledge_for_withdrawal_token(token):
 
 
 def active_pledge_for_code(credit_code):
+    """A confirmed or approved pledge of the code (the demo loader's "already there")."""
     return Pledge.objects.active().filter(credit_code=credit_code).only("pk", "number", "state").first()
+
+
+def approved_pledge_for_code(credit_code):
+    """The approved pledge that blocks the code, if any (at most one: a unique index)."""
+    return Pledge.objects.blocking().filter(credit_code=credit_code).only("pk", "number", "state").first()
+
+
+def other_pledges_for_code(pledge):
+    """What the review screen lists beside ``pledge``: the other pledges of its credit code that
+    are waiting (submitted, confirmed) or in force (approved), oldest first."""
+    return (
+        Pledge.objects.filter(
+            credit_code=pledge.credit_code,
+            state__in=[PledgeState.SUBMITTED, PledgeState.CONFIRMED, PledgeState.APPROVED],
+        )
+        .exclude(pk=pledge.pk)
+        .order_by("created_at", "pk")
+    )
 
 
 def validity_days(site=None):
@@ -198,33 +218,42 @@ def _transition(pledge, action, from_states, to_state, user=None, reason="", by=
 
 
 def confirm_pledge(pledge):
-    """The merchant opened the link in the e-mail. The database refuses a second active pledge
-    for a code; then ``ActivePledgeExists`` names the active one."""
-    try:
-        return _transition(
-            pledge,
-            "confirm",
-            [PledgeState.SUBMITTED],
-            PledgeState.CONFIRMED,
-            by="merchant",
-            confirmed_at=timezone.now(),
-        )
-    except IntegrityError:
-        raise ActivePledgeExists(active_pledge_for_code(pledge.credit_code)) from None
+    """The merchant opened the link in the e-mail. Several confirmed pledges of one code may wait
+    for review (an e-mail address proves nothing about who owns the code); while an approved
+    pledge of the code is in force, ``ActivePledgeExists`` names it and nothing changes."""
+    existing = approved_pledge_for_code(pledge.credit_code)
+    if existing is not None and existing.pk != pledge.pk:
+        raise ActivePledgeExists(existing)
+    return _transition(
+        pledge,
+        "confirm",
+        [PledgeState.SUBMITTED],
+        PledgeState.CONFIRMED,
+        by="merchant",
+        confirmed_at=timezone.now(),
+    )
 
 
 def approve_pledge(pledge, user, days=None, today=None):
+    """An editor approves a confirmed pledge. The database keeps one approved pledge per credit
+    code: while another is in force (also when two editors approve two pledges of one code at the
+    same moment), ``ActivePledgeExists`` names it and this one stays confirmed. An approved pledge
+    whose validity has ended is expired first, as ``expire_pledges`` would."""
     today = today or timezone.localdate()
     days = days or validity_days()
-    return _transition(
-        pledge,
-        "approve",
-        [PledgeState.CONFIRMED],
-        PledgeState.APPROVED,
-        user=user,
-        approved_at=timezone.now(),
-        valid_until=today + datetime.timedelta(days=days),
-    )
+    expire_pledges(today=today, credit_code=pledge.credit_code)
+    try:
+        return _transition(
+            pledge,
+            "approve",
+            [PledgeState.CONFIRMED],
+            PledgeState.APPROVED,
+            user=user,
+            approved_at=timezone.now(),
+            valid_until=today + datetime.timedelta(days=days),
+        )
+    except IntegrityError:
+        raise ActivePledgeExists(approved_pledge_for_code(pledge.credit_code)) from None
 
 
 def revoke_pledge(pledge, user, reason):
@@ -256,11 +285,15 @@ def withdraw_pledge(pledge, reason=""):
     )
 
 
-def expire_pledges(today=None):
-    """Approved pledges whose validity has ended become expired. Returns how many."""
+def expire_pledges(today=None, credit_code=None):
+    """Approved pledges whose validity has ended (of one credit code, if given) become expired.
+    Returns how many."""
     today = today or timezone.localdate()
     count = 0
-    for pledge in Pledge.objects.filter(state=PledgeState.APPROVED, valid_until__lt=today):
+    lapsed = Pledge.objects.filter(state=PledgeState.APPROVED, valid_until__lt=today)
+    if credit_code is not None:
+        lapsed = lapsed.filter(credit_code=credit_code)
+    for pledge in lapsed:
         try:
             _transition(
                 pledge,

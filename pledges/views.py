@@ -68,13 +68,16 @@ def _with_status(response, status):
 
 
 def _active_pledge_outcome(request, page, existing):
+    """The code's approved pledge is in force. (Confirmed ones waiting for review never block a
+    code: anybody can confirm with their own e-mail address.)"""
     return _outcome(
         request,
         page,
         _("This code already has an active pledge"),
         _(
-            "The unified social credit code you entered already has a confirmed or approved integrity pledge. "
-            "A merchant keeps one active pledge at a time."
+            "The unified social credit code you entered already has an approved integrity pledge in "
+            "the register. A merchant keeps one pledge in force at a time. If it is not yours, "
+            "please contact the credit office."
         ),
         certificate_link=certificate_url(page, existing)
         if existing and existing.state == PledgeState.APPROVED
@@ -109,7 +112,7 @@ def sign(request, page):
     if not form.is_valid() or not form.check_text_version(text_revision):
         return page.render(request, context_overrides={**context, "form": form})
     data = form.pledge_data()
-    existing = services.active_pledge_for_code(data["credit_code"])
+    existing = services.approved_pledge_for_code(data["credit_code"])
     if existing is not None:
         return _active_pledge_outcome(request, page, existing)
     if not hit(request, "pledge_code", identity=data["credit_code"]).allowed:

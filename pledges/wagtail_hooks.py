@@ -167,13 +167,19 @@ class PledgeReviewView(InspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         pledge = self.object
+        others = list(services.other_pledges_for_code(pledge))
+        blocking = next((other for other in others if other.state == PledgeState.APPROVED), None)
         context.update(
             {
                 "pledge": pledge,
+                # Several merchants (or impostors) may sign with one code: the editor sees them all.
+                "other_pledges": [(other, admin_views.review_url(other)) for other in others],
+                "show_personal_data": self.request.user.has_perm(PERSONAL_DATA_PERMISSION),
+                "blocking_pledge": blocking if pledge.state == PledgeState.CONFIRMED else None,
                 "signed_text": signed_text(pledge.text_revision),
                 "feed_check": check_pledge(pledge),
                 "can_change": self.request.user.has_perm("pledges.change_pledge"),
-                "can_approve": pledge.state == PledgeState.CONFIRMED,
+                "can_approve": pledge.state == PledgeState.CONFIRMED and blocking is None,
                 "can_revoke": pledge.is_active,
                 "revoke_form": RevokeForm(),
                 "approve_url": reverse("pledges_approve", args=[pledge.pk]),
@@ -258,23 +264,32 @@ class ApprovePledgesBulkAction(SnippetBulkAction):
 
     @classmethod
     def execute_action(cls, objects, user=None, **kwargs):
-        approved = 0
+        approved = refused = 0
         # Looked up once for the whole selection, not once per pledge.
         days, page = services.validity_days(), pledge_page()
         for pledge in objects:
             try:
                 services.approve_pledge(pledge, user=user, days=days)
+            except services.ActivePledgeExists:
+                refused += 1  # another pledge of the code is approved (perhaps just now)
+                continue
             except services.TransitionError:
                 continue  # not confirmed (yet, or any more): left as it is
             approved += 1
             services.send_approval_email(pledge, page=page)
-        return approved, 0
+        # Wagtail passes the second number on to get_success_message as "child objects".
+        return approved, refused
 
     def get_execution_context(self):
         return {**super().get_execution_context(), "user": self.request.user}
 
     def get_success_message(self, num_parent_objects, num_child_objects):
-        return _("%(count)d pledges approved.") % {"count": num_parent_objects}
+        message = _("%(count)d pledges approved.") % {"count": num_parent_objects}
+        if num_child_objects:
+            message += " " + _(
+                "%(count)d left confirmed: another pledge of their credit code is approved."
+            ) % {"count": num_child_objects}
+        return message
 
 
 hooks.register("register_bulk_action", ApprovePledgesBulkAction)

@@ -1,5 +1,6 @@
-"""Two confirmations of pledges for one credit code at the same moment, on the real
-PostgreSQL: the database lets exactly one become active."""
+"""Pledges of one credit code at the same moment, on the real PostgreSQL: confirming blocks nobody
+(any number of confirmed pledges may wait for review), and of two approvals at once the
+database lets exactly one through."""
 
 import threading
 
@@ -13,29 +14,47 @@ from tests import factories
 CODE = "91230500MA1B3N1N2M"
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_of_two_simultaneous_confirmations_for_one_code_exactly_one_wins():
-    pledges = [factories.PledgeFactory(credit_code=CODE, email=f"m{n}@example.org") for n in range(2)]
-    start = threading.Barrier(len(pledges))
+def at_once(action, items):
+    """Run ``action(item)`` for every item in its own thread, all released at one moment; the
+    outcomes ("done" or the exception's class name) in any order."""
+    start = threading.Barrier(len(items))
     outcomes = []
 
-    def confirm(pledge):
+    def run(item):
         try:
             start.wait()
-            services.confirm_pledge(pledge)
-            outcomes.append("confirmed")
-        except services.ActivePledgeExists:
-            outcomes.append("refused")
+            action(item)
+            outcomes.append("done")
+        except (services.ActivePledgeExists, services.TransitionError) as error:
+            outcomes.append(type(error).__name__)
         finally:
             connection.close()  # each thread has its own connection
 
-    threads = [threading.Thread(target=confirm, args=(pledge,)) for pledge in pledges]
+    threads = [threading.Thread(target=run, args=(item,)) for item in items]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return sorted(outcomes)
 
-    assert sorted(outcomes) == ["confirmed", "refused"]
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_simultaneous_confirmations_for_one_code_all_wait_for_review():
+    pledges = [factories.PledgeFactory(credit_code=CODE, email=f"m{n}@example.org") for n in range(2)]
+    assert at_once(services.confirm_pledge, pledges) == ["done", "done"]
+    assert Pledge.objects.filter(credit_code=CODE, state=PledgeState.CONFIRMED).count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_of_two_simultaneous_approvals_for_one_code_exactly_one_wins(django_user_model):
+    editor = django_user_model.objects.create_superuser("chief", "chief@example.org", "pw")
+    pledges = [
+        factories.PledgeFactory(credit_code=CODE, email=f"m{n}@example.org", state=PledgeState.CONFIRMED)
+        for n in range(2)
+    ]
+    outcomes = at_once(lambda pledge: services.approve_pledge(pledge, editor), pledges)
+    assert outcomes == ["ActivePledgeExists", "done"]
+    assert Pledge.objects.filter(credit_code=CODE, state=PledgeState.APPROVED).count() == 1
     assert Pledge.objects.filter(credit_code=CODE, state=PledgeState.CONFIRMED).count() == 1
-    assert Pledge.objects.filter(credit_code=CODE, state=PledgeState.SUBMITTED).count() == 1

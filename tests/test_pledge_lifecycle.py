@@ -72,23 +72,52 @@ def test_an_expired_or_forged_link_has_a_friendly_answer(client, pledge_page, se
     assert Pledge.objects.get().state == PledgeState.SUBMITTED
 
 
-def test_a_second_active_pledge_for_a_code_is_refused_at_confirmation(client, pledge_page):
+def test_confirmed_pledges_of_one_code_wait_side_by_side_and_only_one_is_approved(
+    client, pledge_page, admin_user
+):
     first = sign(client, pledge_page, email="first@example.org")
     second = sign(client, pledge_page, email="second@example.org")
     assert Pledge.objects.count() == 2  # unconfirmed submissions do not block a code
     client.post(first)
-    response = client.post(second)
+    client.post(second)  # an e-mail address proves nothing: confirming blocks nobody
+    assert Pledge.objects.filter(state=PledgeState.CONFIRMED).count() == 2
+    one, other = Pledge.objects.order_by("pk")
+    services.approve_pledge(other, admin_user)
+    with pytest.raises(services.ActivePledgeExists) as refused:
+        services.approve_pledge(one, admin_user)
+    assert refused.value.existing.pk == other.pk
+    assert Pledge.objects.get(pk=one.pk).state == PledgeState.CONFIRMED
+
+
+def test_once_a_pledge_of_the_code_is_approved_another_is_refused_at_confirmation(client, pledge_page):
+    confirm_path = sign(client, pledge_page, email="late@example.org")
+    approved = factories.PledgeFactory(credit_code=VALID_CODE, state=PledgeState.APPROVED)
+    response = client.post(confirm_path)
     assert response.status_code == 200
-    assert Pledge.objects.active().count() == 1
-    assert Pledge.objects.get(email="second@example.org").state == PledgeState.SUBMITTED
+    assert f"certificate/{approved.number}/" in response.content.decode()
+    assert Pledge.objects.get(email="late@example.org").state == PledgeState.SUBMITTED
 
 
-def test_the_database_itself_refuses_two_active_pledges_for_one_code(db):
+def test_the_database_itself_refuses_two_approved_pledges_for_one_code(db):
     factories.PledgeFactory(credit_code=VALID_CODE, state=PledgeState.APPROVED)
     with pytest.raises(IntegrityError), transaction.atomic():
-        factories.PledgeFactory(credit_code=VALID_CODE, state=PledgeState.CONFIRMED)
+        factories.PledgeFactory(credit_code=VALID_CODE, state=PledgeState.APPROVED)
+    factories.PledgeFactory(credit_code=VALID_CODE, state=PledgeState.CONFIRMED)
+    factories.PledgeFactory(credit_code=VALID_CODE, state=PledgeState.CONFIRMED)
     factories.PledgeFactory(credit_code=VALID_CODE, state=PledgeState.REVOKED)
     factories.PledgeFactory(credit_code=VALID_CODE, state=PledgeState.SUBMITTED)
+
+
+def test_an_approved_pledge_past_its_validity_is_expired_before_another_is_approved(admin_user, db):
+    lapsed = factories.PledgeFactory(
+        credit_code=VALID_CODE,
+        state=PledgeState.APPROVED,
+        valid_until=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    renewal = factories.PledgeFactory(credit_code=VALID_CODE, state=PledgeState.CONFIRMED)
+    services.approve_pledge(renewal, admin_user)
+    assert Pledge.objects.get(pk=lapsed.pk).state == PledgeState.EXPIRED
+    assert Pledge.objects.get(pk=renewal.pk).state == PledgeState.APPROVED
 
 
 def test_an_editor_approves_a_confirmed_pledge_for_the_validity_period_of_the_site_settings(admin_user, site):

@@ -13,7 +13,8 @@ DEFAULT_LIMITS = {
     # scope: (attempts, window in seconds)
     "register": (20, 600),
     "private_link": (60, 600),
-    # Integrity pledges (pledges app): signing per address, and per credit code whatever the address.
+    # Integrity pledges (pledges app): signing per address, and per address and credit code (a
+    # limit per code alone would let anyone lock the code's owner out).
     "pledge_sign": (20, 3600),
     "pledge_code": (5, 3600),
 }
@@ -43,10 +44,13 @@ def limits():
 
 
 def hit(request, scope, identity=None):
-    """Count one attempt of ``request``'s address in ``scope`` (or of ``identity`` instead of
-    the address, e.g. a credit code, when the thing limited is not the client)."""
+    """Count one attempt of ``request``'s address in ``scope``; with ``identity`` (e.g. a credit
+    code), attempts of this address at that one thing. Limits are always per client: a limit that
+    one client's attempts could use up for everybody would be a way to lock others out."""
     attempts, window = limits()[scope]
-    key = f"registration-rate:{scope}:{client_address(request) if identity is None else identity}"
+    key = f"registration-rate:{scope}:{client_address(request)}"
+    if identity is not None:
+        key += f":{identity}"
     cache.add(key, 0, timeout=window)
     try:
         count = cache.incr(key)
