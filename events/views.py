@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from wagtail.models import Site
 
 from integrity_site.core import ratelimit
-from integrity_site.core.models import personal_data_retention_days
+from integrity_site.core.models import SiteSettings, personal_data_retention_days
 from integrity_site.core.privacy import mask_name
 
 from .forms import RegistrationForm
@@ -68,6 +68,29 @@ def private_link(registration):
     return reverse("registration_detail", args=[registration.code, registration.access_token])
 
 
+def duplicate_mobile_message(request):
+    """The answer when the number is already registered for the event. No SMS code proves whose
+    number it is, so anybody may have typed it: the resident it belongs to learns how to have a
+    registration they did not make cancelled (an editor cancels it), with the office's telephone
+    from the site settings when there is one."""
+    message = _(
+        "This mobile number cannot be registered for this event again. "
+        "If you registered before, open the private link you were given."
+    )
+    phone = SiteSettings.for_request(request).phone
+    if phone:
+        advice = _(
+            "If you did not register with this number, please call the organisers at %(phone)s: "
+            "they cancel the registration so that you can register."
+        ) % {"phone": phone}
+    else:
+        advice = _(
+            "If you did not register with this number, please contact the organisers: they cancel "
+            "the registration so that you can register."
+        )
+    return f"{message} {advice}"
+
+
 def submit_registration(request, page):
     event = registration_event(page)
     pools = pools_for(page, event)
@@ -106,14 +129,7 @@ def submit_registration(request, page):
         )
         return _render_page(request, page, status=409, form=form, message=message, offer_waiting_list=True)
     if result.outcome == Outcome.DUPLICATE:
-        # Neutral wording: the form must not confirm whether a number is registered.
-        form.add_error(
-            "mobile",
-            _(
-                "This mobile number cannot be registered for this event again. "
-                "If you registered before, open the private link you were given."
-            ),
-        )
+        form.add_error("mobile", duplicate_mobile_message(request))
         return _render_page(request, page, status=409, form=form)
     if result.outcome == Outcome.UNKNOWN_ROLE:
         form.add_error("role", _("This role is no longer offered. Please choose another."))
