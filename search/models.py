@@ -5,6 +5,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from .records import QueryVisitor  # noqa: F401  (the app's data model, loaded with it)
 from .services import search_pages, suggestions
 
 

@@ -4,34 +4,44 @@ a facet by page type, editors' promoted results and an anonymous query log."""
 import datetime
 import html
 import re
+import unicodedata
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Max, Sum
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
-from wagtail.contrib.search_promotions.models import Query
+from wagtail.contrib.search_promotions.models import Query, QueryDailyHits
 from wagtail.models import Page
 from wagtail.search.utils import normalise_query_string
 
 from integrity_site.core.pagination import paginate
+from integrity_site.core.ratelimit import client_address
 from integrity_site.core.search_sections import search_sections
 from integrity_site.core.segmentation import TOKEN, search_operator, segment_query
+from integrity_site.core.text import printable
+
+from .personal_data import holds_personal_data
+from .records import QueryVisitor
 
 MAX_QUERY_LENGTH = 200
 SNIPPET_LENGTH = 120
 SUGGESTION_LIMIT = 8
 
-# Queries that hold personal data (a mobile number, an ID number, an e-mail
-# address) are answered but never written to the query log.
-PERSONAL_DATA = re.compile(
-    r"1[3-9]\d{9}"  # mainland mobile number
-    r"|\d{17}[\dXx]|\d{15}"  # resident identity card number
-    r"|[^@\s]+@[^@\s]+\.\w+"  # e-mail address
-)
+# A query is among the popular searches once this many distinct visitors searched it on one day
+# (setting SEARCH_POPULAR_MIN_VISITORS): one visitor, however many requests, cannot put words there.
+DEFAULT_POPULAR_MIN_VISITORS = 5
+VISITOR_SALT = "search.query_visitor"
 
 
 def clean_query(query):
-    return " ".join((query or "").split())[:MAX_QUERY_LENGTH]
+    """One line of text: runs of white space as one space, control characters and invisible
+    format characters (zero-width characters, bidi controls: what a pasted query may carry
+    without anybody seeing it) dropped, at most MAX_QUERY_LENGTH characters."""
+    text = "".join(char for char in printable(query or "") if unicodedata.category(char) != "Cf")
+    return " ".join(text.split())[:MAX_QUERY_LENGTH]
 
 
 def locale_pages(locale):
@@ -72,7 +82,7 @@ def search_pages(request, query, locale, per_page):
     results = paginate(request, candidates.specific().search(query, operator=operator), per_page)
     for page in results:
         page.search_snippet = highlight(searchable_text(page), query)
-    log_query(query)
+    log_query(query, request)
     first_page = results.number == 1 and not selected_type
     return {
         "sections": search_sections(query) if first_page else [],
@@ -162,15 +172,57 @@ def highlight(text, query, length=SNIPPET_LENGTH):
     return mark_safe(prefix + escaped + suffix)  # noqa: S308 - built from escaped text
 
 
-def log_query(query):
-    if PERSONAL_DATA.search(query.replace(" ", "")):
+def visitor_key(request, date):
+    """Who searched, as the popular searches need it: the same for one client on one day, another
+    the next day, and no way back to the address without the site's secret key."""
+    return salted_hmac(VISITOR_SALT, f"{date.isoformat()}|{client_address(request)}").hexdigest()[:32]
+
+
+def log_query(query, request):
+    """Count the query in Wagtail's query log once per visitor and day: ``QueryDailyHits.hits``
+    is the number of distinct visitors of that day. Queries holding personal data are never
+    written, not even as a ``Query`` row."""
+    if holds_personal_data(query) or not normalise_query_string(query):
         return
-    Query.get(query).add_hit()
+    today = timezone.localdate()
+    logged = Query.get(query)
+    # get_or_create: the same visitor's other request at the same moment finds this row.
+    _visit, first_today = QueryVisitor.objects.get_or_create(
+        query=logged, date=today, visitor=visitor_key(request, today)
+    )
+    if not first_today:
+        return
+    logged.add_hit(date=today)
+    # Yesterday's visitors are not needed any more; looked for first, deleted once a day.
+    if QueryVisitor.objects.filter(date__lt=today).exists():
+        QueryVisitor.objects.filter(date__lt=today).delete()
+
+
+def popular_min_visitors():
+    return getattr(settings, "SEARCH_POPULAR_MIN_VISITORS", DEFAULT_POPULAR_MIN_VISITORS)
 
 
 def popular_searches(days=90, limit=8):
+    """The queries most visitors searched in the last ``days``, of those that at least
+    ``SEARCH_POPULAR_MIN_VISITORS`` distinct visitors searched on one day; never one that holds
+    personal data (also from before the filter was as strict as it is now)."""
     since = timezone.localdate() - datetime.timedelta(days=days)
-    return [query.query_string for query in Query.get_most_popular(date_since=since)[:limit]]
+    rows = (
+        QueryDailyHits.objects.filter(date__gte=since)
+        .values("query__query_string")
+        .annotate(visitors=Sum("hits"), busiest_day=Max("hits"))
+        .filter(busiest_day__gte=popular_min_visitors())
+        .order_by("-visitors", "query__query_string")
+    )
+    popular = []
+    for row in rows[: limit * 4]:
+        query_string = row["query__query_string"]
+        if holds_personal_data(query_string) or query_string != clean_query(query_string):
+            continue
+        popular.append(query_string)
+        if len(popular) == limit:
+            break
+    return popular
 
 
 def suggestions(query, locale, limit=SUGGESTION_LIMIT):

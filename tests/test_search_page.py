@@ -1,8 +1,6 @@
 """Residents search in Chinese (and English) from /search/; the same matching
 serves code and the admin. Runs on every backend: SQLite, PostgreSQL, OpenSearch."""
 
-import datetime
-
 import pytest
 from django.contrib.auth.models import Group
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
@@ -145,8 +143,8 @@ def test_words_run_together_still_find_the_best_partial_matches(client, site_pag
 
 
 def test_nothing_found_suggests_popular_searches(client, site_pages):
-    for _visit in range(3):
-        client.get("/search/", {"q": "宽厚里"})
+    for visitor in range(5):  # five distinct visitors: the default threshold
+        client.get("/search/", {"q": "宽厚里"}, REMOTE_ADDR=f"10.0.0.{visitor}")
     response = client.get("/search/", {"q": "不存在的词语"})
     assert "未找到与“不存在的词语”相关的内容" in response.text
     assert "宽厚里" in response.context["popular_searches"]
@@ -196,7 +194,8 @@ def test_editors_search_the_admin_in_chinese(client, site_pages, django_user_mod
 
 
 def test_a_blank_search_shows_the_form_and_popular_searches(client, site_pages):
-    Query.get("诚信").add_hit(date=datetime.date.today())
+    for visitor in range(5):
+        client.get("/search/", {"q": "诚信"}, REMOTE_ADDR=f"10.0.1.{visitor}")
     response = client.get("/search/")
     assert response.context["results"] is None
     assert "诚信" in response.context["popular_searches"]
