@@ -1,55 +1,22 @@
-"""Events as iCalendar (RFC 5545): one event's file and an index page's subscribable feed."""
+"""Events as iCalendar (RFC 5545): one event's file and an index page's subscribable feed.
+
+The ``icalendar`` library writes the text: CRLF line ends, lines folded at 75 octets
+without splitting a UTF-8 character, text values escaped."""
 
 import datetime
 import zoneinfo
 
 from django.http import HttpResponse
 from django.utils import timezone
+from icalendar import Calendar, Event, Timezone, vText
+
+from integrity_site.core.text import printable
 
 EVENT_TIME_ZONE = "Asia/Shanghai"
-
-
-VTIMEZONE = [
-    "BEGIN:VTIMEZONE",
-    f"TZID:{EVENT_TIME_ZONE}",
-    "X-LIC-LOCATION:Asia/Shanghai",
-    "BEGIN:STANDARD",
-    "DTSTART:19700101T000000",
-    "TZOFFSETFROM:+0800",
-    "TZOFFSETTO:+0800",
-    "TZNAME:CST",
-    "END:STANDARD",
-    "END:VTIMEZONE",
-]
-
-
-def ics_escape(text):
-    text = (text or "").replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return text.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
-
-
-def ics_fold(line):
-    """Fold a content line at 75 octets, never inside a UTF-8 character."""
-    encoded = line.encode("utf-8")
-    if len(encoded) <= 75:
-        return line
-    parts, current, limit = [], b"", 75
-    for char in line:
-        piece = char.encode("utf-8")
-        if len(current) + len(piece) > limit:
-            parts.append(current.decode("utf-8"))
-            current, limit = b"", 74  # continuation lines start with a space
-        current += piece
-    parts.append(current.decode("utf-8"))
-    return "\r\n ".join(parts)
-
-
-def ics_local_time(value):
-    return timezone.localtime(value, zoneinfo.ZoneInfo(EVENT_TIME_ZONE)).strftime("%Y%m%dT%H%M%S")
-
-
-def ics_utc_time(value):
-    return value.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+PRODID = "-//Integrity CMS//Events//EN"
+# China has kept UTC+8 without daylight saving time since 1991: a VTIMEZONE from 2000 on
+# is one STANDARD rule. Events are never that old.
+TIME_ZONE_FROM = datetime.date(2000, 1, 1)
 
 
 def event_location(event):
@@ -61,51 +28,63 @@ def event_location(event):
     return ", ".join(part for part in parts if part)
 
 
-def vevent_lines(event, request, now):
+def time_zone_component(events):
+    """The VTIMEZONE of Asia/Shanghai, covering every event given (and at least until 2038)."""
+    last = datetime.date(2038, 1, 1)
+    for event in events:
+        last = max(last, event.end_at.date() + datetime.timedelta(days=366))
+    return Timezone.from_tzid(EVENT_TIME_ZONE, first_date=TIME_ZONE_FROM, last_date=last)
+
+
+def calendar_event(event, request, now):
+    tz = zoneinfo.ZoneInfo(EVENT_TIME_ZONE)
     url = event.get_full_url(request)
     description = event.summary or ""
     if url:
         description = f"{description}\n{url}".strip()
-    lines = [
-        "BEGIN:VEVENT",
-        f"UID:{event.translation_key}-{event.locale.language_code}@{request.get_host().split(':')[0]}",
-        f"DTSTAMP:{ics_utc_time(now)}",
-        f"DTSTART;TZID={EVENT_TIME_ZONE}:{ics_local_time(event.start_at)}",
-        f"DTEND;TZID={EVENT_TIME_ZONE}:{ics_local_time(event.end_at)}",
-        f"SUMMARY:{ics_escape(event.title)}",
-    ]
+    component = Event()
+    component.add(
+        "uid", f"{event.translation_key}-{event.locale.language_code}@{request.get_host().split(':')[0]}"
+    )
+    component.add("dtstamp", now.astimezone(datetime.UTC))
+    # Wall-clock times in Beijing, written with TZID=Asia/Shanghai.
+    component.add("dtstart", timezone.localtime(event.start_at, tz))
+    component.add("dtend", timezone.localtime(event.end_at, tz))
+    component.add("summary", printable(event.title))
     if description:
-        lines.append(f"DESCRIPTION:{ics_escape(description)}")
+        component.add("description", printable(description))
     location = event_location(event)
     if location:
-        lines.append(f"LOCATION:{ics_escape(location)}")
+        component.add("location", printable(location))
     if event.venue and event.venue.has_coordinates:
-        lines.append(f"GEO:{event.venue.latitude};{event.venue.longitude}")
+        component.add("geo", (event.venue.latitude, event.venue.longitude))
     if url:
-        lines.append(f"URL:{url}")
+        component.add("url", url)
     if event.last_published_at:
-        lines.append(f"LAST-MODIFIED:{ics_utc_time(event.last_published_at)}")
-    lines.append("END:VEVENT")
-    return lines
+        component.add("last-modified", event.last_published_at.astimezone(datetime.UTC))
+    return component
+
+
+def calendar(events, request, name=""):
+    """A ``Calendar`` of the events, with the VTIMEZONE their times refer to."""
+    events = list(events)
+    now = timezone.now()
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    if name:
+        cal.add("x-wr-calname", vText(printable(name)))
+    cal.add("x-wr-timezone", vText(EVENT_TIME_ZONE))
+    cal.add_component(time_zone_component(events))
+    for event in events:
+        cal.add_component(calendar_event(event, request, now))
+    return cal
 
 
 def calendar_text(events, request, name=""):
-    now = timezone.now()
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Integrity CMS//Events//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-    ]
-    if name:
-        lines.append(f"X-WR-CALNAME:{ics_escape(name)}")
-    lines.append(f"X-WR-TIMEZONE:{EVENT_TIME_ZONE}")
-    lines += VTIMEZONE
-    for event in events:
-        lines += vevent_lines(event, request, now)
-    lines.append("END:VCALENDAR")
-    return "".join(ics_fold(line) + "\r\n" for line in lines)
+    return calendar(events, request, name).to_ical(sorted=False)
 
 
 def event_calendar_response(request, events, filename, name="", download=True):

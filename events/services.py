@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
 from wagtail.models import Locale
 
 from integrity_site.core.mobile import normalize_mobile
@@ -272,6 +273,20 @@ def cancel(registration, now=None):
     return CancelOutcome.CANCELLED, promoted
 
 
+def cancel_by_editor(registration, user, now=None):
+    """An editor cancels a registration (the resident phoned, say); written to the audit log."""
+    outcome, promoted = cancel(registration, now)
+    if outcome == CancelOutcome.CANCELLED:
+        # Which event and how many moved up; never who.
+        log(
+            instance=registration,
+            action="events.cancel",
+            user=user,
+            data={"event": registration.event_id, "promoted": len(promoted)},
+        )
+    return outcome, promoted
+
+
 def _promote(event, role_key, pool_id, now):
     """Confirm waiting registrations in the order they came, while their party fits.
     The queue is strict: if the first person waiting does not fit, nobody behind
@@ -348,7 +363,8 @@ CHECK_IN_MESSAGES = {
 }
 
 
-def check_in(event, code, now=None):
+def check_in(event, code, now=None, user=None):
+    """Mark a confirmed registration as attended; a check-in is written to the audit log."""
     registration = Registration.objects.filter(event=event, code=normalize_code(code)).first()
     if registration is None:
         return CheckInOutcome.NOT_FOUND, None
@@ -358,4 +374,7 @@ def check_in(event, code, now=None):
         attended_at=now or timezone.now()
     )
     registration.refresh_from_db()
-    return (CheckInOutcome.CHECKED_IN if marked else CheckInOutcome.ALREADY_CHECKED_IN), registration
+    if not marked:
+        return CheckInOutcome.ALREADY_CHECKED_IN, registration
+    log(instance=registration, action="events.check_in", user=user, data={"event": event.pk})
+    return CheckInOutcome.CHECKED_IN, registration

@@ -1,55 +1,32 @@
-"""The events admin: the registrations screens, their buttons on event pages, and the Venue snippet."""
+"""The events admin: the registrations viewset, its buttons on event pages, the audit log
+actions, and the Venue snippet."""
 
-from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
+from wagtail.log_actions import LogFormatter
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import admin_views
+from .admin_views import RegistrationViewSet, event_url
 from .models import EventPage
-from .permissions import can_view_registrations, may_use_registrations_admin
-from .records import Venue
+from .permissions import can_view_registrations, registration_policy
+from .records import Registration, Venue
 
-app_name = "event_registrations"
-urlpatterns = [
-    path("", admin_views.index, name="index"),
-    path("<int:page_id>/", admin_views.event_registrations, name="event"),
-    path("<int:page_id>/export/<str:file_format>/", admin_views.export, name="export"),
-]
+register_permission_policy(Registration, registration_policy)
 
 
-@hooks.register("register_admin_urls")
-def registration_admin_urls():
-    return [path("registrations/", include((urlpatterns, app_name), namespace=app_name))]
-
-
-class RegistrationsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return may_use_registrations_admin(request.user)
-
-
-@hooks.register("register_admin_menu_item")
-def registrations_menu_item():
-    return RegistrationsMenuItem(
-        _("Registrations"),
-        reverse("event_registrations:index"),
-        icon_name="group",
-        order=350,
-    )
+@hooks.register("register_admin_viewset")
+def register_registration_viewset():
+    return RegistrationViewSet()
 
 
 def _registrations_button(page, user):
     page = page.specific_deferred if hasattr(page, "specific_deferred") else page
     if isinstance(page, EventPage) and page.registration_enabled and can_view_registrations(user, page):
-        yield Button(
-            _("Registrations"),
-            reverse("event_registrations:event", args=[page.pk]),
-            icon_name="group",
-            priority=35,
-        )
+        yield Button(_("Registrations"), event_url(page.pk), icon_name="group", priority=35)
 
 
 @hooks.register("register_page_header_buttons")
@@ -60,6 +37,63 @@ def registrations_header_button(page, user, view_name=None, next_url=None):
 @hooks.register("register_page_listing_more_buttons")
 def registrations_listing_button(page, user, next_url=None):
     yield from _registrations_button(page, user)
+
+
+# --- the audit log ----------------------------------------------------------------------
+# Entries name the event and count people; they never hold a name or a mobile number.
+
+LOG_ACTIONS = {
+    "events.check_in": (_("Check in registration"), _("Registration checked in")),
+    "events.cancel": (_("Cancel registration"), _("Registration cancelled by an editor")),
+}
+
+
+class CountedLogFormatter(LogFormatter):
+    """A message with the number of registrations the entry counts (``message`` is an
+    ``ngettext_lazy`` keyed on ``count``)."""
+
+    def format_message(self, log_entry):
+        data = log_entry.data or {}
+        return self.message % {"count": data.get("count", 0), "format": data.get("format", "")}
+
+
+class ExportFormatter(CountedLogFormatter):
+    label = _("Export personal data of registrations")
+    message = ngettext_lazy(
+        "%(count)d registration exported with names and mobile numbers (%(format)s)",
+        "%(count)d registrations exported with names and mobile numbers (%(format)s)",
+        "count",
+    )
+
+
+class AnonymiseFormatter(CountedLogFormatter):
+    label = _("Anonymise registrations")
+    message = ngettext_lazy(
+        "Personal data of %(count)d registration anonymised after the retention period",
+        "Personal data of %(count)d registrations anonymised after the retention period",
+        "count",
+    )
+
+
+class DeleteFormatter(CountedLogFormatter):
+    label = _("Delete registrations")
+    message = ngettext_lazy(
+        "%(count)d registration deleted after the retention period",
+        "%(count)d registrations deleted after the retention period",
+        "count",
+    )
+
+
+@hooks.register("register_log_actions")
+def register_event_log_actions(actions):
+    for action, (label, message) in LOG_ACTIONS.items():
+        actions.register_action(action, label, message)
+    actions.register_action("events.export_personal_data")(ExportFormatter)
+    actions.register_action("events.anonymise")(AnonymiseFormatter)
+    actions.register_action("events.delete_registrations")(DeleteFormatter)
+
+
+# --- venues -----------------------------------------------------------------------------
 
 
 class VenueViewSet(SnippetViewSet):

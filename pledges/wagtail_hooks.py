@@ -15,7 +15,6 @@ from wagtail.snippets.views.snippets import DeleteView, IndexView, InspectView, 
 from integrity_site.core import credit_checks
 from integrity_site.core.search_sections import SEARCH_SECTIONS_HOOK
 from integrity_site.core.spreadsheets import spreadsheet_safe
-from integrity_site.core.text import printable
 
 from . import admin_views, services
 from .cross_check import active_pledges, check_pledge, pledges_section
@@ -133,7 +132,7 @@ class PledgeIndexView(IndexView):
     def preprocess_field_value(self, field, value, export_format):
         # What XLSX cannot hold is dropped first (a control character in one stored name
         # would otherwise fail the whole export), then a formula-like start is quoted.
-        return spreadsheet_safe(printable(super().preprocess_field_value(field, value, export_format)))
+        return spreadsheet_safe(super().preprocess_field_value(field, value, export_format))
 
 
 class PledgeReviewView(InspectView):

@@ -58,3 +58,32 @@ def test_the_period_can_be_given_and_rows_deleted(events):
     assert Registration.objects.count() == 3
     purge("--days", "1", "--delete")
     assert list(Registration.objects.values_list("event_id", flat=True)) == [upcoming.pk]
+
+
+def test_each_event_purged_gets_one_audit_log_entry_with_the_count(events):
+    from wagtail.models import PageLogEntry
+
+    upcoming, long_ago, recent = events
+    Registration.objects.create(
+        event=long_ago,
+        code="ABCDEFGH",
+        access_token="x",
+        name="李四",
+        mobile="13700137000",
+        status=RegistrationStatus.CONFIRMED,
+    )
+    purge()
+    (entry,) = PageLogEntry.objects.filter(action="events.anonymise")
+    assert entry.page_id == long_ago.pk and entry.user_id is None
+    assert entry.data == {"count": 2, "retention_days": 30}
+    assert entry.message == "保存期限届满，2条报名记录的个人信息已匿名化"
+    purge()  # nothing left to anonymise: nothing logged
+    assert PageLogEntry.objects.filter(action="events.anonymise").count() == 1
+
+    purge("--days", "1", "--dry-run", "--delete")
+    assert not PageLogEntry.objects.filter(action="events.delete_registrations").exists()
+    purge("--days", "1", "--delete")
+    entries = PageLogEntry.objects.filter(action="events.delete_registrations").order_by("page_id")
+    assert [(entry.page_id, entry.data["count"]) for entry in entries] == [(long_ago.pk, 2), (recent.pk, 1)]
+    for entry in PageLogEntry.objects.filter(action__startswith="events."):
+        assert "张三华" not in str(entry.data) and "13800138000" not in str(entry.data)
