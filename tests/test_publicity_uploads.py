@@ -13,6 +13,7 @@ from django.utils import timezone
 from wagtail.users.models import UserProfile
 
 from integrity_site.core.sections import SECTION_GROUPS
+from publicity import uploads
 from publicity.records import ImportRun
 from tests.publicity_feeds import import_command, penalty_row, report_dir, write_penalties  # noqa: F401 (fixture)
 
@@ -68,7 +69,11 @@ def purge(*arguments):
 
 
 def files_of(run):
-    return Path(run.stored_path), Path(run.report_path)
+    """The run's uploaded file and report on disk (admin uploads record names in their storage)."""
+    return tuple(
+        Path(uploads.storage().path(value) if uploads.is_stored(value) else value)
+        for value in (run.stored_path, run.report_path)
+    )
 
 
 @worker_db
