@@ -52,11 +52,11 @@ def store_upload(upload):
 
 
 def local_path(name):
-    """The file's path on this machine when the storage has one (a folder), else None."""
-    try:
-        return storage().path(name)
-    except NotImplementedError:
+    """The file's path on this machine when the storage is a folder here, else None (object
+    stores; in-memory storage, whose path() names a file that is not there)."""
+    if not isinstance(storage(), FileSystemStorage):
         return None
+    return storage().path(name)
 
 
 class LocalFiles(contextlib.ExitStack):
