@@ -326,5 +326,8 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "integrity_site.security.lockout_response"
+# Behind a reverse proxy, the header that carries the client's address (e.g. HTTP_X_REAL_IP), for
+# the rate limits and the lockout; empty: the connection's own address.
+REGISTRATION_CLIENT_IP_HEADER = os.environ.get("REGISTRATION_CLIENT_IP_HEADER", "")
 AXES_CLIENT_IP_CALLABLE = "integrity_site.core.ratelimit.client_address"
 AXES_VERBOSE = False
