@@ -33,7 +33,7 @@ GUNICORN_CONFIG = BASE_DIR / "deploy" / "gunicorn.conf.py"
 
 QUICK_FAILURE = 10  # seconds: a process that ends sooner than this after starting failed to start
 GIVE_UP_AFTER = 5  # quick failures in a row
-STOP_GRACE = 20  # seconds between asking the processes to stop and killing them
+STOP_GRACE = 40  # seconds between asking the processes to stop and killing them (gunicorn: 30)
 
 
 def say(message):
@@ -70,6 +70,9 @@ def production_environment(host, port, state_dir):
     env["HOST"], env["PORT"] = host, str(port)
     env.setdefault("CACHE_DIR", str(state_dir / "cache"))
     env.setdefault("PYTHONUNBUFFERED", "1")
+    # Images from MEDIA_ROOT through the application: nobody else serves them here (a web server in
+    # front that serves /media/ itself answers those requests before they get here).
+    env.setdefault("SERVE_MEDIA", "true")
     if is_loopback(host):
         # Plain HTTP on this machine only: HTTPS redirect, HSTS and secure-only cookies would lock
         # the browser out. Behind a TLS proxy, run without these (see docs/deployment.md).

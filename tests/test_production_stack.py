@@ -219,6 +219,15 @@ def test_css_is_served_compressed_with_a_hashed_name_and_cached_for_a_year(stack
     assert status == 200 and f"max-age={ONE_YEAR}" not in headers.get("cache-control", "")
 
 
+def test_images_come_from_media_root_but_documents_never_straight_from_the_disk(stack):
+    for folder in ("images", "documents"):
+        (stack.folder / "media" / folder).mkdir(parents=True, exist_ok=True)
+        (stack.folder / "media" / folder / "probe.txt").write_text(folder)
+
+    assert stack.get("/media/images/probe.txt")[::2] == (200, b"images")
+    assert stack.get("/media/documents/probe.txt")[0] == 404
+
+
 def test_the_health_url_answers_for_the_database_and_the_cache(stack):
     status, headers, body = stack.get("/healthz")
 

@@ -304,7 +304,7 @@ CONTENT_SECURITY_POLICY = {
 # The Wagtail admin (and the page previews it renders) needs inline scripts and styles.
 CONTENT_SECURITY_POLICY_ADMIN = {
     "default-src": [SELF],
-    "script-src": [SELF, "'unsafe-inline'", "'unsafe-eval'"],
+    "script-src": [SELF, "'unsafe-inline'"],
     "style-src": [SELF, "'unsafe-inline'"],
     "img-src": [SELF, "data:", "blob:"],
     "frame-src": [SELF, "https:"],

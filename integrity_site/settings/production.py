@@ -49,3 +49,7 @@ if not CACHE_URL:  # noqa: F405
             key_prefix=os.environ.get("CACHE_KEY_PREFIX", ""),  # noqa: F405
         )
     }
+
+# Uploaded images from the application itself, for one machine without a web server in front
+# (`make serve` sets it); nginx or object storage serve them otherwise (docs/deployment.md).
+SERVE_MEDIA = env_bool("SERVE_MEDIA", False)  # noqa: F405
