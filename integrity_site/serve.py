@@ -101,7 +101,7 @@ def prepare(env, demo=False):
 def production_processes():
     return {
         "web": [PYTHON, "-m", "gunicorn", "--config", str(GUNICORN_CONFIG)],
-        "worker": [*MANAGE, "db_worker", "--backend", "background"],
+        "worker": [*MANAGE, "db_worker", "--backend", "background", "--no-reload"],
         "scheduler": [*MANAGE, "run_scheduler"],
     }
 
