@@ -5,14 +5,17 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev messages migrate demo check-gettext check-chromium clean
+.PHONY: run serve test install install-dev messages migrate demo check-gettext check-chromium clean
 
 run: install messages migrate demo
 	@echo "Serving http://$(HOST):$(PORT)/ ; admin at http://$(HOST):$(PORT)/admin/ (login: var/admin-password.txt)"
-	@# The background worker (feed imports) runs beside the web server and stops with it.
-	$(BIN)/python manage.py db_worker --backend background & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT; \
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@# The background worker (feed imports) and the scheduler run beside the web server and stop with it.
+	$(BIN)/python -m integrity_site.serve --dev --host $(HOST) --port $(PORT)
+
+# The production stack on this machine: gunicorn, whitenoise, the worker and the scheduler, with the
+# production settings (docs/deployment.md). `make serve DEMO=1` loads the demo content first.
+serve: install messages
+	$(BIN)/python -m integrity_site.serve --host $(HOST) --port $(PORT) $(if $(DEMO),--demo)
 
 test: install-dev messages check-chromium
 	$(BIN)/python -m tests.harness $(ARGS)

@@ -4,7 +4,6 @@ acknowledge them."""
 
 import dataclasses
 import datetime
-import uuid
 from pathlib import Path
 
 from django import forms
@@ -25,7 +24,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from integrity_site.core.pagination import paginate
-from publicity import cross_check
+from publicity import cross_check, uploads
 from publicity.importer import report_directory
 from publicity.records import CrossCheckHit, ImportRun, RecordKind
 from publicity.tasks import import_uploaded_feed
@@ -61,18 +60,6 @@ class ImportPermissionMixin:
 
 def upload_directory():
     return report_directory() / "uploads"
-
-
-def store_upload(upload):
-    folder = upload_directory()
-    folder.mkdir(parents=True, exist_ok=True)
-    token = uuid.uuid4().hex
-    safe_name = Path(upload.name).name.replace("/", "_")
-    path = folder / f"{token}-{safe_name}"
-    with open(path, "wb") as file:
-        for chunk in upload.chunks():
-            file.write(chunk)
-    return path, report_directory() / f"{token}-{Path(safe_name).stem}-rejected.csv"
 
 
 # --- retention of uploaded files ---------------------------------------------------------
@@ -128,6 +115,11 @@ def purge_old_uploads(days, dry_run=False, now=None):
         result.runs += 1
         for field, folder in folders.items():
             path = getattr(run, field)
+            if uploads.is_stored(path):  # a name in the uploads storage (admin uploads)
+                if uploads.delete_stored(path, dry_run=dry_run):
+                    result.uploads_deleted += field == "stored_path"
+                    result.reports_deleted += field == "report_path"
+                continue
             file = site_file(path, folder)
             if file is None:
                 result.kept_outside += bool(path)
@@ -166,7 +158,7 @@ class ImportIndexView(ImportPermissionMixin, WagtailAdminTemplateMixin, Template
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         upload = form.cleaned_data["file"]
-        stored_path, report_path = store_upload(upload)
+        stored_path, report_path = uploads.store_upload(upload)
         run = ImportRun.objects.create(
             file_name=Path(upload.name).name[:255],
             stored_path=str(stored_path),
@@ -207,11 +199,11 @@ def download_report(request, pk):
     if not request.user.has_perm(IMPORT_PERMISSION):
         raise PermissionDenied
     run = get_object_or_404(ImportRun, pk=pk)
-    path = Path(run.report_path)
-    if not run.report_path or run.files_removed_at or not path.is_file():
+    report = uploads.open_report(run)
+    if report is None:
         raise Http404
     return FileResponse(
-        open(path, "rb"),
+        report,
         as_attachment=True,
         filename=f"{Path(run.file_name).stem}-rejected.csv",
         content_type="text/csv; charset=utf-8",

@@ -8,6 +8,7 @@ from publicity.importer import import_feed
 from publicity.layouts import UnknownLayout
 from publicity.readers import FeedUnreadable
 from publicity.records import ImportRun
+from publicity.uploads import LocalFiles
 
 
 def run_import(run, progress=None):
@@ -15,9 +16,11 @@ def run_import(run, progress=None):
     background task or the command line). Raises what import_feed raises, after recording it."""
     runs = ImportRun.objects.filter(pk=run.pk)
     try:
-        summary = import_feed(
-            run.stored_path, kind=run.requested_kind, report_path=run.report_path or None, progress=progress
-        )
+        with LocalFiles(run) as files:  # the storage's files as local ones, for the importer
+            summary = import_feed(
+                files.feed, kind=run.requested_kind, report_path=files.report, progress=progress
+            )
+            report = files.keep_report(summary.report)
     except (FeedUnreadable, UnknownLayout) as error:
         runs.update(status=ImportRun.Status.FAILED, error=str(error), finished_at=timezone.now())
         raise
@@ -28,7 +31,7 @@ def run_import(run, progress=None):
         status=ImportRun.Status.FINISHED,
         summary=summary.as_dict(),
         rows_done=summary.rows,
-        report_path=summary.report,
+        report_path=report,
         finished_at=timezone.now(),
     )
     return summary

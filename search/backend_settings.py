@@ -2,7 +2,9 @@
 
 One code path for every deployment: no URL means Wagtail's database backend
 (SQLite or PostgreSQL, whichever holds the data); a URL means an
-Elasticsearch-API engine, OpenSearch or Elasticsearch, chosen by SEARCH_ENGINE.
+Elasticsearch-API engine, OpenSearch or Elasticsearch, chosen by SEARCH_ENGINE;
+several comma-separated URLs name the nodes of a cluster, which the client
+spreads requests over and fails over between.
 Kept free of Django imports because settings modules call it.
 """
 
@@ -37,7 +39,7 @@ def search_backends_setting(url, *, engine="opensearch", index_prefix=""):
     return {
         "default": {
             "BACKEND": backend,
-            "URLS": [url],
+            "URLS": [node.strip() for node in url.split(",") if node.strip()],
             "INDEX_PREFIX": index_prefix,
             "INDEX_SETTINGS": ENGINE_INDEX_SETTINGS,
             "TIMEOUT": 10,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from wagtail.users.models import UserProfile
 
 from integrity_site.core.sections import SECTION_GROUPS
+from publicity import uploads
 from publicity.records import ImportRun
 from tests.publicity_feeds import import_command, penalty_row, report_dir, write_penalties  # noqa: F401 (fixture)
 
@@ -68,7 +69,11 @@ def purge(*arguments):
 
 
 def files_of(run):
-    return Path(run.stored_path), Path(run.report_path)
+    """The run's uploaded file and report on disk (admin uploads record names in their storage)."""
+    return tuple(
+        Path(uploads.storage().path(value) if uploads.is_stored(value) else value)
+        for value in (run.stored_path, run.report_path)
+    )
 
 
 @worker_db
@@ -158,3 +163,37 @@ def test_the_retention_period_follows_the_setting_or_the_command_line(settings, 
     assert "from 0 import runs" in purge("--days", "60")
     assert "1 reports deleted from 1 import runs that ended more than 30 days ago" in purge()
     assert not files_of(run)[1].exists()
+
+
+@worker_db
+def test_uploads_and_reports_go_through_the_storage_api_so_object_storage_works(
+    client,
+    publicity_editor,
+    feed_file,
+    settings,
+    report_dir,  # noqa: F811 (fixture)
+):
+    """With a storage that has no local path (as an object store), the worker imports a copy, the
+    report is written back to the storage, downloaded from it and purged from it."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        uploads.STORAGE_ALIAS: {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    client.force_login(publicity_editor)
+    run = upload(client, feed_file)
+    assert run.stored_path.startswith("uploads/") and uploads.storage().exists(run.stored_path)
+
+    run_worker()
+
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.FINISHED, run.error
+    assert run.summary["rejected"] == 1
+    assert uploads.is_stored(run.report_path) and uploads.storage().exists(run.report_path)
+    assert not report_dir.exists() or not any(report_dir.rglob("*.csv"))  # nothing on local disk
+    report = client.get(f"/admin/publicity/imports/{run.pk}/report/")
+    assert report.status_code == 200
+    assert "2020-02-30" in b"".join(report.streaming_content).decode("utf-8-sig")
+
+    ended_days_ago(run, 91)
+    assert "1 uploaded files and 1 reports deleted" in purge()
+    assert not uploads.storage().exists(run.stored_path) and not uploads.storage().exists(run.report_path)

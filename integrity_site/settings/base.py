@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_tasks_db",
+    "integrity_site.scheduler",
+    "axes",
+    "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -145,6 +148,10 @@ MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Publicity feed files uploaded in the admin and their rejected-rows reports: personal data,
+    # never under MEDIA_URL. By default a private folder (PUBLICITY_REPORT_DIR, var/publicity-reports);
+    # on several machines, a private bucket of an object store (docs/deployment.md).
+    "publicity_uploads": {"BACKEND": "publicity.uploads.ReportFolderStorage"},
 }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
@@ -188,10 +195,19 @@ WAGTAILSEARCH_BACKENDS = search_backends_setting(
     ELASTICSEARCH_URL, engine=SEARCH_ENGINE, index_prefix=SEARCH_INDEX_PREFIX
 )
 
+# One line per message on standard output, for whoever runs the processes (systemd, make serve).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "line": {
+            "format": "%(asctime)s %(levelname)s %(process)d %(name)s: %(message)s",
+            "datefmt": "%Y-%m-%d %H:%M:%S %z",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "line"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -200,6 +216,8 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
         "elastic_transport": {"level": "WARNING"},
         "opensearch": {"level": "WARNING"},
+        # django-axes reports every failed sign-in at INFO; lockouts are warnings.
+        "axes": {"level": "WARNING"},
     },
 }
 
@@ -225,3 +243,91 @@ PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS"
 # How long the publicity feed files uploaded in the admin, and the rejected-rows reports, are kept
 # after their import ended; `manage.py purge_publicity_uploads` (daily) deletes older ones.
 PUBLICITY_UPLOAD_RETENTION_DAYS = int(os.environ.get("PUBLICITY_UPLOAD_RETENTION_DAYS", "90"))
+
+# --- Shared cache --------------------------------------------------------------------------------
+# REDIS_URL (or CACHE_URL: redis://, db://, file://, locmem://) names the cache every process
+# shares; without one, each process has its own memory (the production settings default to a file
+# cache instead, shared by the processes of one machine). See integrity_site/cache_settings.py.
+from integrity_site.cache_settings import cache_setting  # noqa: E402
+
+CACHE_URL = os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL", "")
+CACHES = {"default": cache_setting(CACHE_URL, key_prefix=os.environ.get("CACHE_KEY_PREFIX", ""))}
+
+# --- Scheduled jobs ------------------------------------------------------------------------------
+# `manage.py run_scheduler` (started by `make serve` and `make run`) runs each once per period,
+# however many schedulers run: (management command, period, options). Periods: "minute", "hourly"
+# and "daily"; "at" is the minute past the hour, or the "HH:MM" of the day, in TIME_ZONE.
+# Apps may add jobs through the `register_scheduled_jobs` Wagtail hook (integrity_site.scheduler).
+SCHEDULED_JOBS = [
+    ("publish_scheduled", "minute", {}),
+    ("purge_unconfirmed_pledges", "hourly", {"at": 5}),
+    ("expire_pledges", "daily", {"at": "01:10"}),
+    ("purge_registrations", "daily", {"at": "02:20"}),
+    ("purge_publicity_uploads", "daily", {"at": "03:30"}),
+    ("cross_check_publicity", "daily", {"at": "04:40"}),
+]
+
+# --- Hardening -----------------------------------------------------------------------------------
+MIDDLEWARE += [  # noqa: F405 (the list above)
+    # A content-security policy on every response: a strict one for the site, a looser one for
+    # the Wagtail admin, whose widgets use inline scripts and styles (integrity_site/security.py).
+    "integrity_site.security.ContentSecurityPolicyMiddleware",
+    "integrity_site.security.PermissionsPolicyMiddleware",
+    # Brute-force protection of the admin login; last, as django-axes asks.
+    "axes.middleware.AxesMiddleware",
+]
+SECURE_REFERRER_POLICY = "same-origin"
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), interest-cohort=()"
+)
+
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        # No inline script on the site's pages; a template that needs one writes
+        # <script nonce="{{ request.csp_nonce }}">.
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        # The pledge certificate's QR code and charts are inline SVG; images may be data: URLs.
+        "img-src": [SELF, "data:"],
+        # Lecture videos are embedded players from the video sites editors link to.
+        "frame-src": ["https:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+# The Wagtail admin (and the page previews it renders) needs inline scripts and styles.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "default-src": [SELF],
+    "script-src": [SELF, "'unsafe-inline'"],
+    "style-src": [SELF, "'unsafe-inline'"],
+    "img-src": [SELF, "data:", "blob:"],
+    "frame-src": [SELF, "https:"],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [SELF],
+}
+CONTENT_SECURITY_POLICY_ADMIN_PREFIXES = ["/admin/"]
+
+# django-axes: after 5 wrong passwords for one user name from one address, that pair is locked
+# out for an hour, the right password included; a success resets the count.
+AUTHENTICATION_BACKENDS = [
+    "integrity_site.security.LoginAttemptsBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "integrity_site.security.lockout_response"
+# Behind a reverse proxy, the header that carries the client's address (e.g. HTTP_X_REAL_IP), for
+# the rate limits and the lockout; empty: the connection's own address.
+REGISTRATION_CLIENT_IP_HEADER = os.environ.get("REGISTRATION_CLIENT_IP_HEADER", "")
+AXES_CLIENT_IP_CALLABLE = "integrity_site.core.ratelimit.client_address"
+AXES_VERBOSE = False
