@@ -1,6 +1,7 @@
 """`make test`: the whole suite, against every backend the site supports.
 
-1. Checks: Django's system checks, migrations in step with the models, lint.
+1. Checks: Django's system checks, migrations in step with the models, lint,
+   formatting.
 2. The suite on SQLite with Wagtail's database search (the embedded default).
 3. The same suite on a real PostgreSQL (database search on PostgreSQL).
 4. The search tests on a real Elasticsearch-API engine (the database: SQLite).
@@ -58,6 +59,8 @@ def checks():
         ("Django system checks", [PYTHON, "manage.py", "check", "--fail-level", "WARNING"]),
         ("migrations match the models", [PYTHON, "manage.py", "makemigrations", "--check", "--dry-run"]),
         ("lint (ruff)", [PYTHON, "-m", "ruff", "check", "."]),
+        ("formatting (ruff format --check)",
+         [PYTHON, "-m", "ruff", "format", "--check", "--output-format", "concise", "."]),
     ]
     failed = []
     for title, command in steps:
