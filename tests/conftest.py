@@ -1,3 +1,4 @@
+import fcntl
 import os
 
 import pytest
@@ -58,6 +59,23 @@ if os.environ.get(template_database.ENVIRONMENT_VARIABLE):
                 connection.creation.destroy_test_db(original_name, verbosity=0)
             except Exception as error:  # as pytest-django's own fixture: a warning, not an error
                 request.node.warn(pytest.PytestWarning(f"Error when trying to drop the test database: {error!r}"))
+
+
+@pytest.fixture(autouse=True)
+def connection_bursts_take_turns(request):
+    """The concurrency tests on PostgreSQL open up to 50 connections at once. Under pytest-xdist
+    they take turns (a lock file), so that parallel processes never ask the server for more
+    connections than a run in one process does."""
+    marker = request.node.get_closest_marker("django_db")
+    if not (os.environ.get("PYTEST_XDIST_WORKER") and request.node.get_closest_marker("postgres")
+            and marker and marker.kwargs.get("transaction")):
+        yield
+        return
+    lock_file = settings.BASE_DIR / ".cache" / "test-locks" / "postgres-connection-bursts.lock"
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_file, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 @pytest.fixture(autouse=True)
