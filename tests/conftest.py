@@ -1,3 +1,4 @@
+import fcntl
 import os
 
 import pytest
@@ -5,6 +6,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from wagtail.models import Locale, Page, Site
+
+from tests.services import template_database
 
 
 def pytest_runtest_setup(item):
@@ -22,6 +25,57 @@ def pytest_runtest_setup(item):
             "Run `make test` (it starts one) or set ELASTICSEARCH_URL.",
             pytrace=False,
         )
+
+
+if os.environ.get(template_database.ENVIRONMENT_VARIABLE):
+
+    @pytest.fixture(scope="session")
+    def django_db_setup(request, django_test_environment, django_db_blocker):
+        """The test database, copied from the migrated template `make test` built for this run
+        (tests/services/template_database.py) instead of migrated again in every process.
+        Without the variable, pytest-django's own fixture migrates a fresh one as usual."""
+        from django.conf import settings as django_settings
+        from django.db import connections
+        from pytest_django.fixtures import _get_databases_for_setup
+
+        aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+        if set(aliases) - {"default"} or set(django_settings.DATABASES) - {"default"}:
+            raise RuntimeError(f"{template_database.ENVIRONMENT_VARIABLE} serves the default database only.")
+        if not aliases:
+            yield
+            return
+        template = os.environ[template_database.ENVIRONMENT_VARIABLE]
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        connection = connections["default"]
+        original_name = connection.settings_dict["NAME"]
+        with django_db_blocker.unblock():
+            template_database.clone(connection, template, worker)
+            if "default" in serialized_aliases:
+                # What setup_databases keeps for transactional tests with serialized_rollback.
+                connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+        yield
+        with django_db_blocker.unblock():
+            try:
+                connection.creation.destroy_test_db(original_name, verbosity=0)
+            except Exception as error:  # as pytest-django's own fixture: a warning, not an error
+                request.node.warn(pytest.PytestWarning(f"Error when trying to drop the test database: {error!r}"))
+
+
+@pytest.fixture(autouse=True)
+def connection_bursts_take_turns(request):
+    """The concurrency tests on PostgreSQL open up to 50 connections at once. Under pytest-xdist
+    they take turns (a lock file), so that parallel processes never ask the server for more
+    connections than a run in one process does."""
+    marker = request.node.get_closest_marker("django_db")
+    if not (os.environ.get("PYTEST_XDIST_WORKER") and request.node.get_closest_marker("postgres")
+            and marker and marker.kwargs.get("transaction")):
+        yield
+        return
+    lock_file = settings.BASE_DIR / ".cache" / "test-locks" / "postgres-connection-bursts.lock"
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_file, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 @pytest.fixture(autouse=True)
