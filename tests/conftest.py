@@ -58,7 +58,9 @@ if os.environ.get(template_database.ENVIRONMENT_VARIABLE):
             try:
                 connection.creation.destroy_test_db(original_name, verbosity=0)
             except Exception as error:  # as pytest-django's own fixture: a warning, not an error
-                request.node.warn(pytest.PytestWarning(f"Error when trying to drop the test database: {error!r}"))
+                request.node.warn(
+                    pytest.PytestWarning(f"Error when trying to drop the test database: {error!r}")
+                )
 
 
 @pytest.fixture(autouse=True)
@@ -67,8 +69,12 @@ def connection_bursts_take_turns(request):
     they take turns (a lock file), so that parallel processes never ask the server for more
     connections than a run in one process does."""
     marker = request.node.get_closest_marker("django_db")
-    if not (os.environ.get("PYTEST_XDIST_WORKER") and request.node.get_closest_marker("postgres")
-            and marker and marker.kwargs.get("transaction")):
+    if not (
+        os.environ.get("PYTEST_XDIST_WORKER")
+        and request.node.get_closest_marker("postgres")
+        and marker
+        and marker.kwargs.get("transaction")
+    ):
         yield
         return
     lock_file = settings.BASE_DIR / ".cache" / "test-locks" / "postgres-connection-bursts.lock"

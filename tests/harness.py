@@ -255,7 +255,7 @@ def main():
                 add(
                     pytest_pass(
                         "PostgreSQL",
-                        "not search_engine",
+                        "not search_engine and not own_database",
                         {"DATABASE_URL": database_url},
                         postgres_template.wait(),
                     )

@@ -23,6 +23,9 @@ import brotli
 import pytest
 from django.conf import settings
 
+# The stack runs on its own SQLite database, whatever the pass's database is.
+pytestmark = pytest.mark.own_database
+
 STARTUP_TIMEOUT = 600  # seconds; a busy two-core machine needs several minutes for migrate + collectstatic
 ONE_YEAR = 365 * 24 * 60 * 60
 CLEARED = (
