@@ -5,6 +5,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 from wagtail.models import Locale, Page, Site
 
 from tests.services import template_database
@@ -82,6 +83,13 @@ def connection_bursts_take_turns(request):
     with open(lock_file, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         yield
+
+
+@pytest.fixture(autouse=True)
+def default_language_after_each_test():
+    """A test that activates a language (a request, a translation) leaves none behind for the next."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

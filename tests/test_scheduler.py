@@ -7,7 +7,7 @@ are in test_production_stack."""
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import Page
 
 from integrity_site.scheduler import jobs as scheduled_jobs
@@ -141,7 +141,8 @@ def test_a_job_that_has_not_run_for_two_periods_is_late(clock):
     clock.advance(minutes=1)
     assert not job_statuses(jobs=[job])[0].warning  # the previous period ran
     clock.advance(minutes=1)
-    [status] = job_statuses(jobs=[job])
+    with translation.override("en"):
+        [status] = job_statuses(jobs=[job])
     assert status.warning and "two periods" in status.message
     assert job_statuses(jobs=[Job("never", "daily", function=lambda: None)])[0].warning
 
