@@ -129,7 +129,7 @@ def main():
 def measure(arguments, test_name):
     from django.db import connection
 
-    from events.records import Registration, RegistrationStatus, SeatPool
+    from integrity_site.events.records import Registration, RegistrationStatus, SeatPool
 
     site, lectures, lecture = build_site(arguments.capacity)
     site.hostname, site.port = "127.0.0.1", 80

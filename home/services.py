@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.utils import timezone
 
-from events.listings import event_page_models
+from integrity_site.events.listings import event_page_models
 
 
 def latest_articles(locale, limit):

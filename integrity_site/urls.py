@@ -34,7 +34,7 @@ elif getattr(settings, "SERVE_MEDIA", False):
 # Chinese pages live at /, English ones at /en/ (the default language carries no prefix).
 urlpatterns += i18n_patterns(
     # Private registration links (view or cancel), before Wagtail's catch-all.
-    path("", include("events.urls")),
+    path("", include("integrity_site.events.urls")),
     # The short verification address of pledge certificates (/v/<number>/), printed as a QR code.
     path("", include("pledges.urls")),
     path("", include(wagtail_urls)),

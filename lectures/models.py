@@ -9,10 +9,10 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
-from events.listings import event_listing
-from events.models import EventIndexMixin, EventPage
 from integrity_site.core.blocks import CaptionedImageBlock
 from integrity_site.core.models import SectionIndexPage
+from integrity_site.events.listings import event_listing
+from integrity_site.events.models import EventIndexMixin, EventPage
 
 
 class Speaker(TranslatableMixin, models.Model):

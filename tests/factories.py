@@ -9,10 +9,10 @@ from wagtail.images import get_image_model
 from wagtail.rich_text import RichText
 
 from campaigns.models import CampaignIndexPage, CampaignPage, VolunteerEventPage, VolunteerRole
-from events.records import Venue
 from home.models import ArticleIndexPage, ArticlePage
 from honours.models import HonourEntry, HonourIndexPage, HonourListPage
 from integrity_site.demo.images import draw_cover
+from integrity_site.events.records import Venue
 from lectures.models import LectureIndexPage, LecturePage, LectureSpeaker, Speaker
 from pledges.models import PledgePage
 from publicity.models import PublicityPage

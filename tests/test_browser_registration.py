@@ -3,7 +3,7 @@ link, in a real browser (Debian's Chromium, driven by Playwright)."""
 
 import pytest
 
-from events.records import Registration, RegistrationStatus
+from integrity_site.events.records import Registration, RegistrationStatus
 from tests import factories
 from tests.browser import PHONE
 

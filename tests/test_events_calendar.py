@@ -8,7 +8,7 @@ import zoneinfo
 import icalendar
 import pytest
 
-from events.calendar import calendar_text
+from integrity_site.events.calendar import calendar_text
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from events.services import register
+from integrity_site.events.services import register
 from lectures.models import LectureIndexPage
 from tests import factories
 
@@ -111,7 +111,7 @@ def test_volunteer_event_cards_count_the_places_of_every_role(client, home_page)
         registration_enabled=True,
         roles=[("宣传员", 5), ("引导员", 3)],
     )
-    from events.listings import with_seat_counts
+    from integrity_site.events.listings import with_seat_counts
 
     listed = with_seat_counts(type(event).objects.filter(pk=event.pk)).get()
     assert listed.listed_seats_left == 8

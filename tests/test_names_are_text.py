@@ -13,10 +13,10 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
-from events.records import Registration
-from events.services import register
 from integrity_site.core.feeds import PrintableRss201rev2Feed
 from integrity_site.core.text import printable, validate_name_text
+from integrity_site.events.records import Registration
+from integrity_site.events.services import register
 from pledges.records import Pledge, PledgeState
 from tests import factories
 from tests.test_pledge_signing import signing_data

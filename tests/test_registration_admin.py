@@ -8,9 +8,9 @@ import pytest
 from django.contrib.auth.models import Group
 from openpyxl import load_workbook
 
-from events.records import Registration
-from events.services import register
 from integrity_site.core.sections import SECTION_GROUPS
+from integrity_site.events.records import Registration
+from integrity_site.events.services import register
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -172,7 +172,7 @@ def test_the_english_page_leads_to_the_same_registrations(
 def test_a_long_list_of_registrations_comes_a_page_at_a_time_with_the_totals(
     client, admin_user, home_page, django_assert_max_num_queries
 ):
-    from events.admin_views import REGISTRATIONS_PER_PAGE
+    from integrity_site.events.admin_views import REGISTRATIONS_PER_PAGE
 
     lectures = factories.LectureIndexPageFactory(parent=home_page)
     lecture = factories.LecturePageFactory(
@@ -275,7 +275,7 @@ def test_the_list_can_be_ordered_and_searched_by_code(client, admin_user, lectur
 def test_an_editor_sees_only_the_registrations_of_events_they_can_edit(
     client, django_user_model, lecture, registrations, volunteer_event, volunteers
 ):
-    from events.permissions import registration_policy
+    from integrity_site.events.permissions import registration_policy
 
     editor = member_of(django_user_model, SECTION_GROUPS["campaigns"])
     # The policy scopes the queryset, not only the screens.

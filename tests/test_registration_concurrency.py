@@ -7,8 +7,8 @@ import pytest
 from django.db import connections
 from django.test import Client
 
-from events.records import Registration, RegistrationStatus, SeatPool
-from events.services import register
+from integrity_site.events.records import Registration, RegistrationStatus, SeatPool
+from integrity_site.events.services import register
 from tests import factories
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -8,9 +8,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from events.records import Registration, RegistrationStatus
-from events.services import register
 from integrity_site.core.translation import translate_object
+from integrity_site.events.records import Registration, RegistrationStatus
+from integrity_site.events.services import register
 from tests import factories
 
 pytestmark = pytest.mark.django_db

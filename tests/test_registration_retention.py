@@ -8,9 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from events.records import Registration, RegistrationStatus
-from events.services import register
 from integrity_site.core.models import SiteSettings
+from integrity_site.events.records import Registration, RegistrationStatus
+from integrity_site.events.services import register
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,9 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from events.records import Registration, RegistrationStatus, SeatPool
-from events.services import (
+from integrity_site.core.translation import translate_object
+from integrity_site.events.records import Registration, RegistrationStatus, SeatPool
+from integrity_site.events.services import (
     CODE_ALPHABET,
     CancelOutcome,
     Outcome,
@@ -19,7 +20,6 @@ from events.services import (
     register,
     waiting_position,
 )
-from integrity_site.core.translation import translate_object
 from tests import factories
 
 pytestmark = pytest.mark.django_db

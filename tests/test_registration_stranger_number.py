@@ -3,9 +3,9 @@ good: the resident is told how to have that registration cancelled, with the off
 
 import pytest
 
-from events.records import Registration
-from events.services import register
 from integrity_site.core.models import SiteSettings
+from integrity_site.events.records import Registration
+from integrity_site.events.services import register
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +53,7 @@ def test_without_a_telephone_in_the_settings_the_resident_is_told_to_contact_the
 def test_once_the_strangers_registration_is_cancelled_the_resident_registers(
     client, site, lecture, stranger_registered
 ):
-    from events.services import cancel
+    from integrity_site.events.services import cancel
 
     cancel(stranger_registered)  # what the organisers do on the resident's call
     response = resident_registers(client, lecture)

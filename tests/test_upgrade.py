@@ -87,7 +87,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from wagtail.models import Page
 from wagtail_localize.models import TranslationSource
-from events.records import Registration, SeatPool, Venue
+from integrity_site.events.records import Registration, SeatPool, Venue
 from lectures.models import LecturePage
 from pledges.models import PledgePage
 from pledges.records import Pledge

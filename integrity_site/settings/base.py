@@ -32,7 +32,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "integrity_site.core",
     "integrity_site.demo",
-    "events",
+    "integrity_site.events",
     "home",
     "lectures",
     "campaigns",

@@ -5,8 +5,8 @@ Run it daily from cron, e.g. ``15 3 * * * cd /srv/site && .venv/bin/python manag
 
 from django.core.management.base import BaseCommand
 
-from events.retention import purge_past_registrations
 from integrity_site.core.models import personal_data_retention_days
+from integrity_site.events.retention import purge_past_registrations
 
 
 class Command(BaseCommand):

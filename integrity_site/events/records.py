@@ -1,5 +1,5 @@
 """The event domain's data: venues, registrations and the seat counters that enforce
-capacity in the database. (The event page types are in ``events.models``.)
+capacity in the database. (The event page types are in ``integrity_site.events.models``.)
 
 A registration always belongs to the event's page in the default language (the
 source of its translations), so that a seat taken from the English page and one

@@ -1,7 +1,7 @@
 """The event page types' base: the abstract ``EventPage`` that lectures and volunteer
 events extend, and the mixin of their index pages (iCalendar and RSS feeds).
 
-The data the pages use (venues, registrations, seat pools) is in ``events.records``;
+The data the pages use (venues, registrations, seat pools) is in ``integrity_site.events.records``;
 this module sits on top of the app's views, so nothing in the app imports it but the
 listings and the admin."""
 
@@ -25,7 +25,7 @@ from .records import Registration, SeatPool, Venue  # noqa: F401  (the app's dat
 
 class EventPage(RoutablePageMixin, Page):
     """A dated event that residents attend and may register for: the base of
-    lectures and volunteer events. Registration itself is ``events.services``;
+    lectures and volunteer events. Registration itself is ``integrity_site.events.services``;
     the page only holds what the editor sets."""
 
     start_at = models.DateTimeField(_("starts at"), db_index=True)
@@ -168,7 +168,7 @@ class EventPage(RoutablePageMixin, Page):
 
     @property
     def listed_seats_left(self):
-        """Seats left, from a listing's annotations (``events.listings.with_seat_counts``)."""
+        """Seats left, from a listing's annotations (``integrity_site.events.listings.with_seat_counts``)."""
         capacity = getattr(self, "total_capacity", None)
         if not self.registration_enabled or capacity is None:
             return None
