@@ -190,3 +190,184 @@ def server_process(script, threads, test_name):
     finally:
         server.terminate()
         server.wait()
+
+
+# --- GET load through a real WSGI server (bench/serving.py) --------------------------------
+
+WRK_REPORT = """
+done = function(summary, latency, requests)
+  io.write(string.format('{"requests": %d, "seconds": %.6f, "p50_us": %d, "p95_us": %d, '
+    .. '"p99_us": %d, "non_2xx": %d, "socket_errors": %d}\\n',
+    summary.requests, summary.duration / 1e6, latency:percentile(50), latency:percentile(95),
+    latency:percentile(99), summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
+"""
+
+
+def get_load(url, seconds, connections, threads=2, headers=()):
+    """GET ``url`` for ``seconds`` from ``connections`` concurrent connections: wrk when it is
+    installed (a C load generator), else Python threads. Returns requests/s, p50/p95/p99 (ms)
+    and the count of failed requests."""
+    import json
+    import shutil
+
+    if shutil.which("wrk"):
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            script.write(WRK_REPORT)
+        command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "20s"]
+        command += ["-s", script.name]
+        for header in headers:
+            command += ["-H", header]
+        output = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
+        os.unlink(script.name)
+        report = json.loads(output.strip().splitlines()[-1])
+        return {
+            "generator": "wrk",
+            "requests": report["requests"],
+            "per_second": round(report["requests"] / report["seconds"], 1),
+            "p50_ms": round(report["p50_us"] / 1000, 2),
+            "p95_ms": round(report["p95_us"] / 1000, 2),
+            "p99_ms": round(report["p99_us"] / 1000, 2),
+            "failed": report["non_2xx"] + report["socket_errors"],
+        }
+    return _python_get_load(url, seconds, connections, headers)
+
+
+def _python_get_load(url, seconds, connections, headers):
+    import statistics
+
+    parts = urllib.parse.urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    extra = dict(header.split(": ", 1) for header in headers)
+    latencies, failed, lock = [], [0], threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def worker():
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            try:
+                connection.request("GET", path, headers=extra)
+                response = connection.getresponse()
+                response.read()
+                ok = response.status < 300
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                ok = False
+            with lock:
+                latencies.append(time.perf_counter() - started)
+                failed[0] += not ok
+        connection.close()
+
+    started = time.perf_counter()
+    workers = [threading.Thread(target=worker) for _ in range(connections)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    percentiles = statistics.quantiles(latencies, n=100)
+    return {
+        "generator": "python",
+        "requests": len(latencies),
+        "per_second": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(statistics.median(latencies) * 1000, 2),
+        "p95_ms": round(percentiles[94] * 1000, 2),
+        "p99_ms": round(percentiles[98] * 1000, 2),
+        "failed": failed[0],
+    }
+
+
+def process_tree_cpu(pid):
+    """CPU seconds of a process and all its descendants (gunicorn's master and workers)."""
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            total += server_cpu(current)
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(child) for child in (task / "children").read_text().split()]
+        except FileNotFoundError:
+            continue
+    return total
+
+
+def wait_for_http(url, timeout=60):
+    deadline = time.monotonic() + timeout
+    parts = urllib.parse.urlsplit(url)
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+            connection.request("GET", parts.path or "/")
+            if connection.getresponse().status < 500:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {timeout} s")
+
+
+def fetch(url, headers=None):
+    """(status, headers, body) of one GET."""
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    connection.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""), headers=headers or {})
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, dict(response.getheaders()), body
+
+
+@contextlib.contextmanager
+def redis_server():
+    """A throwaway Redis server on a free loopback port (Debian's redis-server); yields its URL."""
+    port = free_port()
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        url = f"redis://127.0.0.1:{port}/0"
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait()
+
+
+@contextlib.contextmanager
+def gunicorn_process(env, workers=2, worker_class="sync", threads=1):
+    """gunicorn serving the site's WSGI application with ``env``; yields (base URL, master pid)."""
+    port = free_port()
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "integrity_site.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        worker_class,
+        "--threads",
+        str(threads),
+        "--log-level",
+        "warning",
+    ]
+    root = Path(__file__).resolve().parent.parent
+    server = subprocess.Popen(command, cwd=root, env=env)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for_http(base + "/csrf/")
+        yield base, server.pid
+    finally:
+        server.terminate()
+        server.wait()

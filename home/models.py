@@ -9,9 +9,11 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from integrity_site.core import page_cache
 from integrity_site.core.blocks import BodyBlock
 from integrity_site.core.models import SectionIndexPage
 from integrity_site.core.pagination import paginate
+from integrity_site.events.services import next_change
 
 from .services import latest_articles, upcoming_events
 
@@ -59,6 +61,8 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["latest_articles"] = latest_articles(self.locale, limit=6)
         context["upcoming_events"] = upcoming_events(self.locale, limit=6)
+        # An event that ends leaves the list: a cached copy lasts no longer.
+        page_cache.valid_until(request, next_change(context["upcoming_events"]))
         return context
 
 

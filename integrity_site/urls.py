@@ -6,13 +6,17 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from integrity_site.core import fresh_forms, page_cache
 from integrity_site.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("sitemap.xml", sitemap),
+    # Computed once per change: the page cache keeps it, and drops it whenever a page changes.
+    path("sitemap.xml", page_cache.cacheable(sitemap), name="sitemap"),
+    # The CSRF token for forms on cached pages (core/fresh_forms.py).
+    path("csrf/", fresh_forms.csrf_token_view, name="csrf_token"),
 ]
 
 if settings.DEBUG:

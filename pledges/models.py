@@ -8,6 +8,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Locale
 from wagtail.search import index
 
+from integrity_site.core import page_cache
 from integrity_site.core.blocks import BodyBlock
 from integrity_site.core.models import SectionIndexPage
 
@@ -33,7 +34,12 @@ class PledgePage(RoutablePageMixin, SectionIndexPage):
         db_table = "campaigns_pledgepage"  # the table from before the page moved to this app
         verbose_name = _("pledge page")
 
+    def get_cached_paths(self):
+        return ["/", "register/", "register/json/", "feed/"]
+
+    # The private links (confirm, withdraw) are never cached; the rest is the same for everyone.
     @path("", name="sign")
+    @page_cache.cacheable
     def sign_view(self, request):
         return views.sign(request, self)
 
@@ -46,18 +52,22 @@ class PledgePage(RoutablePageMixin, SectionIndexPage):
         return views.withdraw(request, self, token)
 
     @path("register/", name="register")
+    @page_cache.cacheable
     def register_view(self, request):
         return views.register(request, self)
 
     @path("register/json/", name="register_json")
+    @page_cache.cacheable
     def register_json_view(self, request):
         return views.register_json(request, self)
 
     @path("feed/", name="feed")
+    @page_cache.cacheable
     def feed_view(self, request):
         return NewPledgesFeed(self)(request)
 
     @path("certificate/<str:number>/", name="certificate")
+    @page_cache.cacheable
     def certificate_view(self, request, number):
         return views.certificate(request, self, number)
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.models import Site
 
+from integrity_site.core import page_cache
 from integrity_site.core.models import SiteSettings
 
 from .records import ACTIVE_STATES, Pledge, PledgeState
@@ -214,6 +215,9 @@ def _transition(pledge, action, from_states, to_state, user=None, reason="", by=
         if reason:
             data["reason"] = reason
         log(instance=pledge, action=f"pledges.{action}", user=user, data=data)
+    if PledgeState.APPROVED in (to_state, *from_states):
+        # In or out of the register: the pages that show pledges (hooks) drop their copies.
+        page_cache.purge_topic("pledges")
     return pledge
 
 

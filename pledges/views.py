@@ -8,6 +8,7 @@ from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 
 from integrity_site.core.credit_code import is_valid_credit_code, normalize_credit_code
+from integrity_site.core.fresh_forms import refill_initial
 from integrity_site.core.pagination import paginate
 from integrity_site.core.ratelimit import hit
 
@@ -92,7 +93,11 @@ def sign(request, page):
     text_revision = current_text_revision()
     context = {"pledge_text": signed_text(text_revision) if text_revision else None}
     if request.method != "POST":
-        form = PledgeForm(initial={"text_version": text_revision.pk if text_revision else None})
+        # What was typed, when the form came back for a security token (core.fresh_forms); the
+        # text version is the one shown now.
+        form = PledgeForm(
+            initial={**refill_initial(request), "text_version": text_revision.pk if text_revision else None}
+        )
         return page.render(request, context_overrides={**context, "form": form})
     if text_revision is None:
         return _outcome(

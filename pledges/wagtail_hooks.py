@@ -12,20 +12,28 @@ from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import DeleteView, IndexView, InspectView, SnippetViewSet
 
-from integrity_site.core import credit_checks
+from integrity_site.core import credit_checks, page_cache
 from integrity_site.core.search_sections import SEARCH_SECTIONS_HOOK
 from integrity_site.core.spreadsheets import spreadsheet_safe
 
 from . import admin_views, services
 from .cross_check import active_pledges, check_pledge, pledges_section
 from .forms import RevokeForm, subdistrict_choices
-from .models import pledge_page
+from .models import PledgePage, pledge_page
 from .records import Industry, Pledge, PledgeState, PledgeText
 from .site_search import pledge_search_section
 from .texts import signed_text
 
 # The site search shows merchants of the pledge register above the pages it finds.
 hooks.register(SEARCH_SECTIONS_HOOK, pledge_search_section)
+
+
+@hooks.register(page_cache.DEPENDENT_PAGES_HOOK)
+def pages_showing_pledges(topic):
+    """The pledge page holds the text, the register, its JSON and feed, and the certificates:
+    "pledges" (services: a pledge entered or left the register), the pledge and text snippets."""
+    return PledgePage.objects.all() if topic in ("pledges", "pledges.pledge", "pledges.pledgetext") else []
+
 
 PERSONAL_DATA_PERMISSION = "pledges.view_pledge_personal_data"
 PERSONAL_FIELDS = ["contact_person", "mobile", "email", "signatory_name"]

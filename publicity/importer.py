@@ -31,6 +31,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from integrity_site.core import page_cache
 from integrity_site.core.spreadsheets import spreadsheet_safe
 from publicity.layouts import detect_layout
 from publicity.normalise import AMOUNT_FIELDS, DATE_FIELDS, RECORD_FIELDS, build_record, row_hash
@@ -473,4 +474,7 @@ def picklable(error):
 
 
 def import_feed(path, kind="auto", **options):
-    return FeedImport(path, kind=kind, **options).run()
+    summary = FeedImport(path, kind=kind, **options).run()
+    # The publicity pages (queries, statistics, credit profiles) show the feed.
+    page_cache.purge_topic("publicity")
+    return summary

@@ -4,6 +4,7 @@ imported here so that Django loads them with the app."""
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
+from integrity_site.core import page_cache
 from integrity_site.core.models import SectionIndexPage
 from publicity import views
 from publicity.records import (  # noqa: F401 (Django finds the app's models through this module)
@@ -24,14 +25,20 @@ class PublicityPage(RoutablePageMixin, SectionIndexPage):
     class Meta:
         verbose_name = _("publicity page")
 
+    def get_cached_paths(self):
+        return ["/", "statistics/"]
+
     @path("")
+    @page_cache.cacheable
     def query(self, request):
         return views.query(request, self)
 
     @path("statistics/")
+    @page_cache.cacheable
     def statistics(self, request):
         return views.statistics(request, self)
 
     @path("credit/<str:credit_code>/")
+    @page_cache.cacheable
     def credit_profile(self, request, credit_code):
         return views.credit_profile(request, self, credit_code)

@@ -6,11 +6,20 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from integrity_site.core import credit_checks
+from integrity_site.core import credit_checks, page_cache
 from publicity import admin_views, cross_check
+from publicity.models import PublicityPage
 from publicity.records import CrossCheckHit, PublicityRecord
 
 DASHBOARD_HITS = 20
+# What the publicity page shows: the feed ("publicity": an import), and in credit profiles the
+# pledges (the register, a pledge edited) and honours (an honour list page).
+TOPICS_SHOWN = {"publicity", "pledges", "pledges.pledge", "honours"}
+
+
+@hooks.register(page_cache.DEPENDENT_PAGES_HOOK)
+def pages_showing_publicity(topic):
+    return PublicityPage.objects.all() if topic in TOPICS_SHOWN else []
 
 
 @hooks.register("register_admin_urls")

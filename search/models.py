@@ -5,6 +5,8 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from integrity_site.core import page_cache
+
 from .records import QueryVisitor  # noqa: F401  (the app's data model, loaded with it)
 from .services import search_pages, suggestions
 
@@ -31,6 +33,10 @@ class SearchPage(RoutablePageMixin, Page):
         )
         return context
 
+    def get_cached_paths(self):
+        return ["/", "suggest/"]
+
     @path("suggest/")
+    @page_cache.cacheable
     def suggest(self, request):
         return JsonResponse({"suggestions": suggestions(request.GET.get("q", ""), self.locale)})

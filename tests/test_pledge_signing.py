@@ -133,7 +133,12 @@ def test_a_bot_filling_the_honeypot_is_answered_like_a_person_but_nothing_is_sto
 def test_signing_needs_the_csrf_token(pledge_page):
     from django.test import Client
 
-    response = Client(enforce_csrf_checks=True).post(pledge_page.url, signing_data())
+    client = Client(enforce_csrf_checks=True)
+    # Without a token nothing is stored: the form comes back filled in, with a token.
+    response = client.post(pledge_page.url, signing_data())
+    assert response.status_code == 200 and escape("济南泉城诚信超市有限公司") in response.content.decode()
+    assert not Pledge.objects.exists()
+    response = client.post(pledge_page.url, signing_data(), HTTP_ORIGIN="https://elsewhere.example")
     assert response.status_code == 403
     assert not Pledge.objects.exists()
 

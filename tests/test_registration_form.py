@@ -90,7 +90,15 @@ def test_empty_required_fields_are_named(client, lecture, en_locale):
 
 def test_the_form_is_protected_by_csrf(lecture):
     client = Client(enforce_csrf_checks=True)
-    assert client.post(lecture.url, form_data()).status_code == 403
+    # Without a token nothing is saved: the form comes back, filled in, with a token to send it
+    # again (the path of a cached page without JavaScript, core.fresh_forms).
+    response = client.post(lecture.url, form_data())
+    assert response.status_code == 200 and 'value="张三华"' in response.text
+    assert re.search(r'name="csrfmiddlewaretoken" value="[^"]+"', response.text)
+    assert not Registration.objects.exists()
+    # From another site, not even that.
+    response = client.post(lecture.url, form_data(), HTTP_ORIGIN="https://elsewhere.example")
+    assert response.status_code == 403
     assert not Registration.objects.exists()
 
 

@@ -12,4 +12,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Site core")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import page_cache_signals, signals  # noqa: F401

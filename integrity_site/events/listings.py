@@ -12,11 +12,13 @@ from django.db.models import Case, F, IntegerField, OuterRef, Subquery, Sum, Val
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from integrity_site.core import page_cache
 from integrity_site.core.pagination import paginate
 
 from .calendar import EVENT_TIME_ZONE
 from .models import EventPage
 from .records import SeatPool, Venue
+from .services import next_change
 
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -111,6 +113,12 @@ def filter_options(queryset):
     }
 
 
+def cached_filter_options(queryset):
+    """``filter_options``, computed once per change of content rather than per request: its
+    month facet is a DISTINCT over every event of the section."""
+    return page_cache.remember(f"event-filter-options:{queryset.query}", lambda: filter_options(queryset))
+
+
 def event_listing(request, queryset, per_page):
     """One page of events for an index page, with its filters."""
     filters = selected_filters(request)
@@ -120,9 +128,12 @@ def event_listing(request, queryset, per_page):
         .select_related("venue")
         .prefetch_related(*queryset.model.listing_prefetch)
     )
+    listed = paginate(request, events, per_page)
+    # An event that ends moves down the list; registration opening changes its card.
+    page_cache.valid_until(request, next_change(listed))
     return {
-        "events": paginate(request, events, per_page),
+        "events": listed,
         "filters": filters,
         "is_filtered": any(filters.values()),
-        "filter_options": filter_options(queryset),
+        "filter_options": cached_filter_options(queryset),
     }

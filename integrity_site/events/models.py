@@ -15,12 +15,14 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from integrity_site.core import page_cache
 from integrity_site.core.blocks import BodyBlock
 
 from . import views
 from .calendar import event_calendar_response
 from .feeds import EventFeed
 from .records import Registration, SeatPool, Venue  # noqa: F401  (the app's data models, loaded with it)
+from .services import next_change
 
 
 class EventPage(RoutablePageMixin, Page):
@@ -145,9 +147,16 @@ class EventPage(RoutablePageMixin, Page):
             context["registration"] = kwargs["registration"]
         else:
             context["registration"] = views.registration_panel(request, self)
+        # The page changes by itself when registration opens or closes and the event starts or
+        # ends: a cached copy lasts no longer. Seats taken and freed purge it (services).
+        page_cache.valid_until(request, next_change([self]))
         return context
 
+    def get_cached_paths(self):
+        return ["/", "ics/"]
+
     @path("")
+    @page_cache.cacheable
     def event_view(self, request):
         """The event page; a POST is a registration."""
         if request.method == "POST":
@@ -155,6 +164,7 @@ class EventPage(RoutablePageMixin, Page):
         return self.render(request)
 
     @path("ics/")
+    @page_cache.cacheable
     def calendar_file(self, request):
         return event_calendar_response(request, [self], filename=f"{self.slug}.ics", name=self.title)
 
@@ -188,7 +198,11 @@ class EventIndexMixin:
     def feed_events_for_calendar(self):
         return list(self.feed_events().select_related("venue", "locale")[: self.feed_size])
 
+    def get_cached_paths(self):
+        return ["/", "ical/", "rss/"]
+
     @path("ical/")
+    @page_cache.cacheable
     def calendar_feed(self, request):
         return event_calendar_response(
             request,
@@ -199,6 +213,7 @@ class EventIndexMixin:
         )
 
     @path("rss/")
+    @page_cache.cacheable
     def rss_feed(self, request):
         return EventFeed()(request, index_page=self)
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 from wagtail.models import Locale
 
+from integrity_site.core import page_cache
 from integrity_site.core.mobile import normalize_mobile
 
 from .records import ACTIVE_STATUSES, Registration, RegistrationStatus, SeatPool
@@ -103,6 +104,24 @@ def registration_window(page):
     if page.registration_closes_at and page.registration_closes_at < closes:
         closes = page.registration_closes_at
     return page.registration_opens_at, closes
+
+
+def next_change(pages, now=None):
+    """When what event pages (or a listing of them) show changes by itself: registration opens
+    or closes, an event starts or ends. None when nothing is ahead."""
+    now = now or timezone.now()
+    moments = []
+    for page in pages:
+        opens, closes = registration_window(page)
+        moments += [opens, closes, page.start_at, page.end_at]
+    ahead = [moment for moment in moments if moment is not None and moment > now]
+    return min(ahead, default=None)
+
+
+def seats_changed(event):
+    """The seats left are on the event page, its index and the home page, in every language:
+    drop their cached copies once the change is committed."""
+    page_cache.purge_page(event, content=False)
 
 
 def registration_state(page, now=None):
@@ -228,8 +247,10 @@ def register(
             if earlier is not None:
                 return RegistrationResult(Outcome.ALREADY_SUBMITTED, earlier)
         return RegistrationResult(Outcome.DUPLICATE)
-    outcome = Outcome.CONFIRMED if status == RegistrationStatus.CONFIRMED else Outcome.WAITING
-    return RegistrationResult(outcome, registration)
+    if status != RegistrationStatus.CONFIRMED:
+        return RegistrationResult(Outcome.WAITING, registration)  # the seats left are as they were
+    seats_changed(event)
+    return RegistrationResult(Outcome.CONFIRMED, registration)
 
 
 # --- cancelling and the waiting list -----------------------------------------------------
@@ -269,6 +290,8 @@ def cancel(registration, now=None):
             # Updating the pool row first locks it until commit: promotions take turns.
             _release_seats(pool_id, current.seats)
             promoted = _promote(event, current.role_key, pool_id, now)
+    if was_confirmed:
+        seats_changed(event)
     registration.refresh_from_db()
     return CancelOutcome.CANCELLED, promoted
 
@@ -321,6 +344,8 @@ def promote_waiting_list(page, now=None):
             # A no-op UPDATE takes the row lock, as a cancellation does.
             SeatPool.objects.filter(pk=pool.pk).update(seats_taken=F("seats_taken"))
             promoted += _promote(event, key, pool.pk, now)
+    if promoted:
+        seats_changed(event)
     return promoted
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from wagtail.models import Site
 
 from integrity_site.core import ratelimit
+from integrity_site.core.fresh_forms import refill_initial
 from integrity_site.core.models import SiteSettings, personal_data_retention_days
 from integrity_site.core.privacy import mask_name
 
@@ -40,7 +41,10 @@ def registration_panel(request, page, form=None, message="", offer_waiting_list=
     state = registration_state(event)
     pools = pools_for(page, event)
     if form is None and state == "open":
-        form = RegistrationForm(pools=pools, max_companions=event.max_companions)
+        # What was typed, when the form came back for a security token (core.fresh_forms).
+        form = RegistrationForm(
+            pools=pools, max_companions=event.max_companions, initial=refill_initial(request)
+        )
     opens, closes = registration_window(event)
     limited = [pool for pool in pools if pool.capacity is not None]
     return {

@@ -331,3 +331,21 @@ AXES_LOCKOUT_CALLABLE = "integrity_site.security.lockout_response"
 REGISTRATION_CLIENT_IP_HEADER = os.environ.get("REGISTRATION_CLIENT_IP_HEADER", "")
 AXES_CLIENT_IP_CALLABLE = "integrity_site.core.ratelimit.client_address"
 AXES_VERBOSE = False
+
+# The page cache (integrity_site/core/page_cache.py): anonymous pages kept in the default cache
+# this many seconds at most and dropped as content changes; 0 turns it off. A front-end cache
+# (CDN, nginx) gets the same purges when FRONTEND_CACHE_BACKEND is set (core/frontend_cache.py).
+# Forms on cached pages get their CSRF token from /csrf/, or through CSRF_FAILURE_VIEW.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# Right before the session middleware: after security and static files, before all that reads
+# the session or the database.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "integrity_site.core.page_cache.PageCacheMiddleware",
+)
+CSRF_FAILURE_VIEW = "integrity_site.core.fresh_forms.csrf_failure"
+
+from integrity_site.core.frontend_cache import frontend_cache_setting  # noqa: E402
+
+WAGTAILFRONTENDCACHE = frontend_cache_setting(os.environ)
+WAGTAILFRONTENDCACHE_LANGUAGES = []  # the purges name each language's addresses themselves

@@ -5,6 +5,8 @@ ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Off, so that tests see what they change; tests/test_page_cache.py turns it on.
+PAGE_CACHE_SECONDS = 0
 
 # Each test run gets its own media folder and, on a shared engine, its own index prefix,
 # so that parallel or repeated runs never see each other's files or documents.

@@ -1,16 +1,35 @@
 from django import template
 from django.conf import settings
 from django.utils.translation import get_language
+from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 from wagtail.models import Locale, Page, Site
 
 register = template.Library()
 
 
 def _site_root(request):
-    site = Site.find_for_request(request) if request else None
-    if site is None:
+    """The site's home page in the current language; looked up once per request and language
+    (the header, the navigation and the language links all ask)."""
+    if request is None:
         return None
-    return site.root_page.localized
+    language = get_language()
+    cached = getattr(request, "_site_root", None)
+    if cached is not None and cached[0] == language:
+        return cached[1]
+    site = Site.find_for_request(request)
+    root = site.root_page.localized if site is not None else None
+    request._site_root = (language, root)
+    return root
+
+
+@register.simple_tag(takes_context=True)
+def editor_userbar(context, position="bottom-right"):
+    """Wagtail's user bar, for visitors with a session only: asking anyone else who they are
+    would read the session, and a page that did so could not be cached for everyone."""
+    request = context.get("request")
+    if request is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return ""
+    return wagtailuserbar(context, position)
 
 
 @register.simple_tag(takes_context=True)
