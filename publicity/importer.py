@@ -34,8 +34,23 @@ from django.utils.translation import gettext as _
 from integrity_site.core import page_cache
 from integrity_site.core.spreadsheets import spreadsheet_safe
 from publicity.layouts import detect_layout
-from publicity.normalise import AMOUNT_FIELDS, DATE_FIELDS, RECORD_FIELDS, build_record, row_hash
-from publicity.readers import EXTRA_CELLS, INVALID, FeedUnreadable, open_feed
+from publicity.normalise import (
+    AMOUNT_FIELDS,
+    DATE_FIELDS,
+    RECORD_FIELDS,
+    DocumentKeys,
+    build_record,
+    row_hash,
+)
+from publicity.readers import (
+    EXTRA_CELLS,
+    INVALID,
+    INVALID_COLUMN,
+    FeedUnreadable,
+    limit_reading_memory,
+    open_feed,
+    reading_memory_exceeded,
+)
 from publicity.records import PublicityRecord
 from publicity.working_days import is_late
 
@@ -254,6 +269,7 @@ class FeedImport:
         """Read, normalise, validate and hash every row; yield the valid ones a batch at a time
         and write the rejected ones to the report. The last batch has ``finished`` set."""
         report = RejectedRowsReport(self.report_path)
+        keys = DocumentKeys(layout)
         rows = rejected = 0
         records = []
         try:
@@ -262,6 +278,8 @@ class FeedImport:
                 errors = row_errors(row)
                 if not errors:
                     fields, errors = build_record(layout, row, self.today)
+                if not errors:
+                    errors = keys.duplicate_errors(fields, line)
                 if errors:
                     rejected += 1
                     for column, value, reason in errors:
@@ -337,13 +355,22 @@ class FeedImport:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGQUIT, signal.SIG_DFL)
         receiver.close()
+        # A hostile file (a row of millions of cells, say) fails this process, not the machine.
+        limit_reading_memory()
+        out_of_memory = False
         try:
             for batch in self.staged_batches(reader, layout):
                 sender.send_bytes(b"B" + marshal.dumps(tuple(batch)))
+        except MemoryError:
+            # Reported below: until this handler is left, its traceback keeps the memory in use.
+            out_of_memory = True
         except BaseException as error:  # noqa: BLE001 - handed to the parent, which raises it
             with contextlib.suppress(OSError):
                 sender.send_bytes(b"E" + pickle.dumps(picklable(error)))
         finally:
+            if out_of_memory:
+                with contextlib.suppress(OSError):
+                    sender.send_bytes(b"E" + pickle.dumps(reading_memory_exceeded()))
             sender.close()
 
     # The writing stage.
@@ -447,7 +474,7 @@ def ensure_planner_statistics():
 def row_errors(row):
     """The problems a reader found with a row before its cells could be read."""
     if INVALID in row:
-        return [("", "", row[INVALID])]
+        return [(row.get(INVALID_COLUMN, ""), "", row[INVALID])]
     if EXTRA_CELLS in row:
         return [("", " | ".join(map(str, row[EXTRA_CELLS])), _("The row has more cells than the header."))]
     return []

@@ -366,3 +366,35 @@ def build_record(layout, row, today):
     if errors:
         return None, errors
     return values, []
+
+
+class DocumentKeys:
+    """The key (decision document number and authority) of every valid row read so far from one
+    file, with the line of its row, so that a second row with the same key is reported instead of
+    silently overwriting the first: the later row is rejected and names the line of the first.
+
+    Keys are kept as 64-bit hashes (about 100 bytes a row: 140 MB for a file of 1.4 million rows);
+    two different keys share one with a chance of about n² / 2⁶⁵ (one in ten million for 1.4
+    million rows).
+    """
+
+    def __init__(self, layout):
+        self.lines = {}
+        self.column = layout_plan(layout).column_of.get("document_number", "")
+
+    def duplicate_errors(self, fields, line):
+        document = fields["document_number"]
+        first = self.lines.setdefault(hash((document, fields["authority"])), line)
+        if first == line:
+            return []
+        return [
+            (
+                self.column,
+                document,
+                _(
+                    "The same decision document number and authority as the row on line %(line)d; "
+                    "only that first row is imported."
+                )
+                % {"line": first},
+            )
+        ]

@@ -77,9 +77,16 @@ class PublicityRecord(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["credit_code", "kind"], name="publicity_record_code"),
+            # A credit profile pages each kind of a code's records newest first straight off this one.
+            models.Index(fields=["credit_code", "kind", "decision_date"], name="publicity_record_code"),
             models.Index(fields=["subject_name", "kind"], name="publicity_record_name"),
             models.Index(fields=["publicity_until"], name="publicity_record_public_until"),
+            # Newest first, with what a name search filters on: a search walks it (without reading
+            # the table) until it has the records it lists, and the statistics count from it.
+            models.Index(
+                fields=["decision_date", "id", "subject_name", "kind", "publicity_until"],
+                name="publicity_record_newest",
+            ),
         ]
         permissions = [("import_publicity_feed", _("Can import the publicity data feed"))]
 

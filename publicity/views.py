@@ -17,7 +17,8 @@ def query(request, page):
     kind = kind if kind in RecordKind.values else ""
     results = entries = None
     if text:
-        results = paginate(request, queries.search(text, kind), RESULTS_PER_PAGE)
+        # At most queries.MAX_RESULTS records, whatever the page number: two queries in all.
+        results = paginate(request, queries.search_results(text, kind), RESULTS_PER_PAGE)
         entries = [queries.public_entry(record) for record in results.object_list]
     searched_code = queries.search_terms(text).get("credit_code", "")
     return page.render(
@@ -29,6 +30,10 @@ def query(request, page):
             "kinds": RecordKind.choices,
             "results": results,
             "entries": entries,
+            # Set when more records match than a search lists.
+            "more_than": f"{queries.MAX_RESULTS:,}"
+            if results and results.paginator.object_list.has_more
+            else "",
             "searched_code": searched_code,
             "has_data": results is not None or PublicityRecord.objects.exists(),
         },
@@ -40,8 +45,8 @@ TOP_AUTHORITIES = 6
 
 
 def statistics(request, page):
-    per_kind = queries.records_per_month(STATISTICS_MONTHS)
-    per_authority = queries.records_per_authority_per_month(TOP_AUTHORITIES, STATISTICS_MONTHS)
+    # Cached until the data changes (the end of an import): see queries.statistics.
+    per_kind, per_authority = queries.statistics(STATISTICS_MONTHS, TOP_AUTHORITIES)
     return page.render(
         request,
         template="publicity/statistics.html",
@@ -55,7 +60,8 @@ def statistics(request, page):
 
 
 def credit_profile(request, page, credit_code):
-    profile = queries.credit_profile(credit_code)
+    pages = {parameter: request.GET.get(parameter) for _kind, parameter in queries.PROFILE_KINDS}
+    profile = queries.credit_profile(credit_code, pages=pages)
     if profile is None:
         raise Http404(_("Not a unified social credit code."))
     return page.render(

@@ -264,7 +264,7 @@ def test_the_same_document_number_from_another_authority_is_another_record(tmp_p
     assert summary["created"] == 2
 
 
-def test_a_row_repeated_in_one_file_is_stored_once(tmp_path):
+def test_a_key_repeated_in_one_file_keeps_the_first_row_and_rejects_the_others(tmp_path):
     path = tmp_path / "penalties.csv"
     write_penalties(
         path, [penalty_row(CF_WSH="E-1"), penalty_row(CF_WSH="E-1"), penalty_row(CF_WSH="E-1", CF_NR_FK="2")]
@@ -272,8 +272,8 @@ def test_a_row_repeated_in_one_file_is_stored_once(tmp_path):
 
     summary = run_import(path)
 
-    assert (summary["created"], summary["unchanged"], summary["updated"]) == (1, 1, 1)
-    assert str(PublicityRecord.objects.get().fine_amount) == "2.000000"
+    assert (summary["created"], summary["unchanged"], summary["updated"], summary["rejected"]) == (1, 0, 0, 2)
+    assert str(PublicityRecord.objects.get().fine_amount) == "0.500000"
 
 
 class InterruptedImport(FeedImport):
@@ -569,22 +569,22 @@ def test_a_failed_write_ends_the_reading_process_at_once(tmp_path):
     assert PublicityRecord.objects.count() == 100
 
 
-@pytest.mark.parametrize("batch_size", [10, 1], ids=["same-batch", "next-batch"])
-def test_a_corrected_row_later_in_the_file_keeps_the_lateness_of_the_first(tmp_path, batch_size):
+def test_a_corrected_row_in_a_later_file_keeps_the_lateness_of_the_first(tmp_path):
     # Decided on Monday 2 November 2020; imported on Wednesday 11 November: 7 working days, on time.
     # The correction says 30 October (Friday): 8 working days, but the record was first seen on time.
-    path = tmp_path / "penalties.csv"
-    write_penalties(
-        path,
-        [penalty_row(CF_WSH="G-1", CF_JDRQ="2020-11-02"), penalty_row(CF_WSH="G-1", CF_JDRQ="2020-10-30")],
-    )
+    # (Within one file a second row with the same key is rejected instead.)
+    first_path, corrected_path = tmp_path / "penalties.csv", tmp_path / "corrected.csv"
+    write_penalties(first_path, [penalty_row(CF_WSH="G-1", CF_JDRQ="2020-11-02")])
+    write_penalties(corrected_path, [penalty_row(CF_WSH="G-1", CF_JDRQ="2020-10-30")])
 
-    first = FeedImport(path, batch_size=batch_size, today=datetime.date(2020, 11, 11)).run()
-    again = FeedImport(path, batch_size=batch_size, today=datetime.date(2020, 11, 11)).run()
+    first = FeedImport(first_path, today=datetime.date(2020, 11, 11)).run()
+    corrected = FeedImport(corrected_path, today=datetime.date(2020, 11, 11)).run()
+    again = FeedImport(corrected_path, today=datetime.date(2020, 11, 11)).run()
 
     record = PublicityRecord.objects.get()
     assert record.decision_date == datetime.date(2020, 10, 30) and record.late is False
-    assert first.late == again.late == 0
+    assert corrected.updated == 1 and again.unchanged == 1
+    assert first.late == corrected.late == again.late == 0
 
 
 class UnpicklableError(Exception):

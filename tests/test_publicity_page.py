@@ -222,3 +222,117 @@ def test_on_postgresql_a_name_search_of_three_or_more_characters_uses_the_trigra
     assert trigrams, f"pg_trgm extracts no trigrams from Chinese text with LC_CTYPE {ctype}"
     assert "publicity_record_name_trgm" in search("伟明餐饮").explain()
     assert "publicity_record_name_trgm" in search("伟明餐").explain()
+
+
+def record_queries(captured):
+    return [
+        query["sql"] for query in captured.captured_queries if "publicity_publicityrecord" in query["sql"]
+    ]
+
+
+def test_a_page_number_past_the_end_shows_the_last_page_for_the_same_two_queries(client, publicity_page):
+    for day in range(1, 26):
+        make_record(document_number=f"罚-{day:02d}", decision_date=datetime.date(2020, 10, day))
+    client.get(publicity_page.url, {"q": CODE})
+
+    with CaptureQueriesContext(connection) as far:
+        response = client.get(publicity_page.url, {"q": CODE, "page": 99999})
+    with CaptureQueriesContext(connection) as first:
+        client.get(publicity_page.url, {"q": CODE})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "罚-05" in page and "罚-01" in page and "罚-06" not in page
+    assert "第2页，共2页" in page
+    assert len(record_queries(far)) == len(record_queries(first)) == 2
+    assert all("OFFSET" not in sql for sql in record_queries(far))
+
+
+def test_a_search_lists_at_most_the_newest_records_it_may_and_says_there_are_more(
+    client, publicity_page, monkeypatch
+):
+    from publicity import queries
+
+    monkeypatch.setattr(queries, "MAX_RESULTS", 30)
+    for number in range(1, 46):
+        make_record(
+            document_number=f"罚-{number:02d}",
+            decision_date=datetime.date(2020, 1, 1) + datetime.timedelta(number),
+        )
+
+    first = client.get(publicity_page.url, {"q": "伟明"}).content.decode()
+    with CaptureQueriesContext(connection) as captured:
+        last = client.get(publicity_page.url, {"q": "伟明", "page": 99999}).content.decode()
+
+    assert "与“伟明”相关的记录超过30条，以下列出最新的30条。" in first
+    assert "罚-45" in first and "罚-26" in first and "罚-25" not in first
+    assert "第2页，共2页" in last
+    assert "罚-25" in last and "罚-16" in last and "罚-15" not in last  # the 30 newest end at 16
+    assert len(record_queries(captured)) == 2
+
+
+def test_a_search_that_fits_says_how_many_it_found(client, publicity_page):
+    make_record(document_number="罚-1", subject_name="济南泉城路伟明餐饮管理有限公司")
+
+    page = client.get(publicity_page.url, {"q": "伟明"}).content.decode()
+
+    assert "找到1条与“伟明”相关的记录" in page and "超过" not in page
+
+
+def test_a_credit_profile_pages_each_kind_of_record_with_its_count(client, publicity_page):
+    for number in range(1, 46):
+        make_record(
+            document_number=f"许-{number:02d}",
+            kind="licence",
+            publicity_until=None,
+            decision_date=datetime.date(2020, 1, 1) + datetime.timedelta(number),
+        )
+    make_record(document_number="罚-1")
+    url = publicity_page.url + f"credit/{CODE}/"
+
+    first = client.get(url).content.decode()
+    third = client.get(url, {"licences": 3}).content.decode()
+    far = client.get(url, {"licences": 99999, "penalties": "x"}).content.decode()
+
+    assert "共45条记录" in first and "共1条记录" in first
+    assert "许-45" in first and "许-26" in first and "许-25" not in first and "罚-1" in first
+    assert 'href="?licences=2#licences"' in first
+    assert "许-05" in third and "许-01" in third and "许-06" not in third and "罚-1" in third
+    assert "第3页，共3页" in third
+    assert far.count("许-0") == third.count("许-0")  # past the end: the last page
+
+
+def test_a_credit_profile_costs_the_same_queries_however_many_records_the_code_has(client, publicity_page):
+    url = publicity_page.url + f"credit/{CODE}/"
+    make_record(document_number="罚-0")
+    make_record(document_number="许-0", kind="licence", publicity_until=None)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for number in range(1, 60):
+        make_record(document_number=f"许-{number}", kind="licence", publicity_until=None)
+        make_record(document_number=f"罚-{number}")
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url, {"licences": 2, "penalties": 3}).content.decode()
+
+    assert "许-" in page
+    assert len(many) == len(few)
+    assert len(record_queries(many)) == 5  # a count per kind, a page of licences and one of penalties
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("term", ["王伟", "伟"])
+def test_on_postgresql_a_name_search_of_one_or_two_characters_uses_the_name_gram_index(term):
+    from publicity.queries import search
+
+    make_record(
+        document_number="罚-1", subject_name="王伟", subject_category="natural_person", credit_code=""
+    )
+    make_record(
+        document_number="罚-2", subject_name="王小明", subject_category="natural_person", credit_code=""
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+
+    assert "publicity_record_name_grams" in search(term).explain()
+    assert [record.document_number for record in search(term)] == ["罚-1"]

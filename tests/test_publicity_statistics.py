@@ -5,6 +5,7 @@ import html
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
@@ -12,6 +13,7 @@ from django.utils.formats import date_format
 
 from integrity_site.core.translation import translate_object
 from publicity.queries import records_per_authority_per_month, records_per_month
+from publicity.records import ImportRun
 from tests.factories import PublicityPageFactory
 from tests.publicity_feeds import make_record
 
@@ -239,21 +241,110 @@ def test_the_page_renders_in_chinese_and_in_english(client, publicity_page, engl
     assert english.count("<svg") == chinese.count("<svg") == 4
 
 
+def record_queries(captured):
+    return [
+        query["sql"] for query in captured.captured_queries if "publicity_publicityrecord" in query["sql"]
+    ]
+
+
 def test_the_number_of_queries_does_not_grow_with_the_authorities(client, publicity_page):
     url = publicity_page.url + "statistics/"
     make_record(authority=HEALTH, decision_date=month_ago(0))
     client.get(url)  # caches warmed (site, menus, settings)
 
+    cache.clear()  # the statistics computed afresh
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).status_code == 200
     for number in range(20):
         make_record(authority=f"历下区第{number}局", decision_date=month_ago(number % 12))
+    cache.clear()
     with CaptureQueriesContext(connection) as many:
         page_html = client.get(url).content.decode()
 
     assert page_html.count("<svg") == 3 + 7
     assert len(many) == len(few)
-    record_queries = [
-        query["sql"] for query in many.captured_queries if "publicity_publicityrecord" in query["sql"]
-    ]
-    assert len(record_queries) == 2  # per kind and month, per authority and month
+    # The data's version, then per kind and day, per authority and day.
+    assert len(record_queries(many)) == 3
+
+
+def finish_an_import():
+    return ImportRun.objects.create(
+        file_name="feed.csv", status=ImportRun.Status.FINISHED, finished_at=timezone.now()
+    )
+
+
+def test_the_statistics_are_computed_once_per_import(client, publicity_page):
+    url = publicity_page.url + "statistics/"
+    make_record(authority=HEALTH, decision_date=month_ago(0))
+    finish_an_import()
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as again:
+        page_html = client.get(url).content.decode()
+    assert charts(page_html)[HEALTH][1][chinese_month(0)] == 1
+    # Only the version of the data is read: one query that looks at the ends of two indexes.
+    assert len(record_queries(again)) == 1 and "MAX" in record_queries(again)[0]
+
+    make_record(authority=HEALTH, decision_date=month_ago(0))
+    finish_an_import()
+    with CaptureQueriesContext(connection) as after_import:
+        page_html = client.get(url).content.decode()
+    assert len(record_queries(after_import)) == 3
+    assert charts(page_html)[HEALTH][1][chinese_month(0)] == 2
+
+
+def test_records_added_while_an_import_runs_show_within_minutes_not_on_every_request(
+    client, publicity_page, monkeypatch
+):
+    from publicity import queries
+
+    url = publicity_page.url + "statistics/"
+    make_record(authority=HEALTH, decision_date=month_ago(0))
+    client.get(url)
+    make_record(authority=HEALTH, decision_date=month_ago(0))  # a batch of a running import
+
+    with CaptureQueriesContext(connection) as soon:
+        soon_html = client.get(url).content.decode()
+    soon_queries = record_queries(soon)  # read before the next request clears the log
+    monkeypatch.setattr(queries, "STATISTICS_REFRESH_SECONDS", 0)  # as if minutes had passed
+    later_html = client.get(url).content.decode()
+
+    assert len(soon_queries) == 1
+    assert charts(soon_html)[HEALTH][1][chinese_month(0)] == 1
+    assert charts(later_html)[HEALTH][1][chinese_month(0)] == 2
+
+
+def test_the_statistics_of_a_new_day_are_computed_afresh(client, publicity_page):
+    from publicity.queries import statistics
+
+    make_record(authority=HEALTH, decision_date=month_ago(0))
+    today = timezone.localdate()
+    statistics(today=today)
+
+    with CaptureQueriesContext(connection) as same_day:
+        statistics(today=today)
+    with CaptureQueriesContext(connection) as next_day:
+        statistics(today=today + datetime.timedelta(days=1))
+
+    assert len(record_queries(same_day)) == 1 and len(record_queries(next_day)) == 3
+
+
+def test_while_one_request_computes_new_statistics_the_others_show_the_last_ones(client, publicity_page):
+    from publicity.queries import STATISTICS_CACHE_KEY
+
+    url = publicity_page.url + "statistics/"
+    make_record(authority=HEALTH, decision_date=month_ago(0))
+    client.get(url)
+    make_record(authority=HEALTH, decision_date=month_ago(0))
+    finish_an_import()
+    cache.set(STATISTICS_CACHE_KEY.format(months=12, top=6) + ":computing", True)  # as another request would
+
+    with CaptureQueriesContext(connection) as meanwhile:
+        meanwhile_html = client.get(url).content.decode()
+    meanwhile_queries = record_queries(meanwhile)
+    cache.delete(STATISTICS_CACHE_KEY.format(months=12, top=6) + ":computing")
+    after_html = client.get(url).content.decode()
+
+    assert len(meanwhile_queries) == 1
+    assert charts(meanwhile_html)[HEALTH][1][chinese_month(0)] == 1
+    assert charts(after_html)[HEALTH][1][chinese_month(0)] == 2
