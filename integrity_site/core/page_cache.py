@@ -398,6 +398,9 @@ class PageCacheMiddleware:
             key, versions, entry = lookup(request)
         except DisallowedHost:
             return self.get_response(request)
+        except Exception:  # noqa: BLE001 - a shared cache that is down: pages are served uncached
+            logger.warning("page cache: the cache did not answer; serving uncached", exc_info=True)
+            return self.get_response(request)
         if entry is not None:
             return _response_from(entry)
         state = request._page_cache = _RequestState(key, versions, store=request.method == "GET")
@@ -422,7 +425,11 @@ class PageCacheMiddleware:
         ]
         now = time.time()
         entry = (state.versions, response.status_code, headers, response.content, now, now + seconds)
-        _cache().set(state.key, entry, seconds)
+        try:
+            _cache().set(state.key, entry, seconds)
+        except Exception:  # noqa: BLE001 - the page was rendered; only its copy is lost
+            logger.warning("page cache: the cache did not take a copy", exc_info=True)
+            return
         local_copies.put(state.key, entry)
         response["X-Cache"] = "MISS"
 
@@ -438,12 +445,19 @@ def remember(name, compute):
     if not is_enabled():
         return compute()
     cache = _cache()
-    (generation,) = _versions([GENERATION_KEY])
-    key = f"{KEY_PREFIX}:memo:{_digest(name)}:{generation}"
-    value = cache.get(key, _MISSING)
+    try:
+        (generation,) = _versions([GENERATION_KEY])
+        key = f"{KEY_PREFIX}:memo:{_digest(name)}:{generation}"
+        value = cache.get(key, _MISSING)
+    except Exception:  # noqa: BLE001 - a shared cache that is down: compute every time
+        logger.warning("page cache: the cache did not answer; computing %s", name, exc_info=True)
+        return compute()
     if value is _MISSING:
         value = compute()
-        cache.set(key, value, MEMO_SECONDS)
+        try:
+            cache.set(key, value, MEMO_SECONDS)
+        except Exception:  # noqa: BLE001
+            logger.warning("page cache: the cache did not keep %s", name, exc_info=True)
     return value
 
 
@@ -576,7 +590,10 @@ def _send(exact, trees, urls, content_changed):
         keys = [_exact_key(path) for path in exact] + [_tree_key(path) for path in trees]
         if content_changed:
             keys.append(GENERATION_KEY)
-        _cache().set_many({key: _new_version() for key in keys}, VERSION_SECONDS)
+        try:
+            _cache().set_many({key: _new_version() for key in keys}, VERSION_SECONDS)
+        except Exception:  # noqa: BLE001 - a cache that is down must not fail a publish
+            logger.exception("page cache: the purge did not reach the cache")
     if urls and frontend_cache_configured():
         from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
 
