@@ -141,7 +141,7 @@ def worker_count():
     return max(count, 1)
 
 
-def pytest_pass(name, marker_expression, extra_env, template=None):
+def pytest_pass(name, marker_expression, extra_env, template=None, workers=None):
     """Run one pass of the suite; returns (passed, failed, errors, skipped)."""
     say(f"pytest on {name}")
     REPORTS_DIR.mkdir(parents=True, exist_ok=True)
@@ -150,7 +150,7 @@ def pytest_pass(name, marker_expression, extra_env, template=None):
     if template:
         extra_env[template_database.ENVIRONMENT_VARIABLE] = template
     env = test_env(extra_env)
-    workers = worker_count()
+    workers = worker_count() if workers is None else workers
     # --dist load hands each process its tests in collection order, which keeps pytest-django's
     # order within each process: transactional tests flush the database, so they come last.
     parallel = ["-n", str(workers), "--dist", "load"] if workers > 1 else []
@@ -267,6 +267,9 @@ def main():
                         "search_engine or search_backend",
                         {"ELASTICSEARCH_URL": engine.url, "SEARCH_ENGINE": engine.flavour},
                         sqlite_template.wait(),
+                        # One process: the single-node engine (half a gigabyte of heap) answered
+                        # index set-ups of two processes at once too slowly on a busy two-core machine.
+                        workers=1,
                     )
                 )
 
