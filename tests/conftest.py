@@ -72,7 +72,7 @@ def connection_bursts_take_turns(request):
     marker = request.node.get_closest_marker("django_db")
     if not (
         os.environ.get("PYTEST_XDIST_WORKER")
-        and request.node.get_closest_marker("postgres")
+        and settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
         and marker
         and marker.kwargs.get("transaction")
     ):

@@ -74,6 +74,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A database still busy after the wait: "please try again" (503), never a server error; it
+    # wraps the session middleware, whose saving writes too.
+    "integrity_site.core.middleware.DatabaseBusyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -82,6 +85,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: the view of each POST (and PUT, PATCH, DELETE) runs in one transaction, as with
+    # ATOMIC_REQUESTS, so that a failed admin action leaves nothing half-made.
+    "integrity_site.core.middleware.AtomicWritesMiddleware",
 ]
 
 ROOT_URLCONF = "integrity_site.urls"
@@ -115,6 +121,26 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# How long a request or the worker waits for another writer before the database answers "busy"
+# (SQLite's busy timeout, in seconds). Every writer keeps its transactions far shorter: the feed
+# import commits in slices of a fraction of a second.
+DATABASE_BUSY_TIMEOUT = float(os.environ.get("DATABASE_BUSY_TIMEOUT", "20"))
+# Work that can simply be done again (a slice of a feed import, the worker's bookkeeping) is
+# tried this many times in all, with growing pauses, while the database stays busy.
+DATABASE_BUSY_ATTEMPTS = int(os.environ.get("DATABASE_BUSY_ATTEMPTS", "5"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # Every transaction takes the write lock when it begins: a transaction that reads first
+        # and writes later cannot be refused the upgrade half-way (which the busy timeout does not
+        # cover), it waits its turn at BEGIN instead. select_for_update() is a plain read on SQLite.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": DATABASE_BUSY_TIMEOUT,
+        # Write-ahead log: readers never wait for the writer nor the writer for readers; with it,
+        # synchronous=NORMAL is safe against corruption and commits without waiting for the disk.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

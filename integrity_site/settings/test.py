@@ -17,3 +17,14 @@ if ELASTICSEARCH_URL:  # noqa: F405
     WAGTAILSEARCH_BACKENDS["default"]["INDEX_PREFIX"] = (  # noqa: F405
         f"{SEARCH_INDEX_PREFIX}test_{os.getpid()}_"  # noqa: F405
     )
+
+# On SQLite the test database is a file, as in production, not the in-memory default: an in-memory
+# database shared between threads locks whole tables and ignores the busy timeout, so requests,
+# imports and workers running at the same time (and worker processes) could not be tested on it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import atexit  # noqa: E402
+    import shutil  # noqa: E402
+
+    _test_database_folder = tempfile.mkdtemp(prefix="integrity-site-test-db-")
+    atexit.register(shutil.rmtree, _test_database_folder, ignore_errors=True)
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(_test_database_folder, "test.sqlite3")}  # noqa: F405
