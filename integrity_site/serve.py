@@ -4,7 +4,7 @@
     python -m integrity_site.serve --dev     # the developer's: runserver, worker, scheduler (`make run`)
 
 The production stack: the production settings, gunicorn with several workers (deploy/gunicorn.conf.py;
-whitenoise serves the static files), the background worker (`db_worker --backend background`) and
+whitenoise serves the static files), the background worker (`run_worker`, which outlives a busy database) and
 the scheduler (`run_scheduler`). Before starting them it migrates, creates the database cache table
 (when CACHE_URL asks for one) and collects the static files. Without SECRET_KEY it makes one, once,
 in var/secret-key. On a loopback address it serves plain HTTP: no redirect to HTTPS, no HSTS, no
@@ -101,7 +101,7 @@ def prepare(env, demo=False):
 def production_processes():
     return {
         "web": [PYTHON, "-m", "gunicorn", "--config", str(GUNICORN_CONFIG)],
-        "worker": [*MANAGE, "db_worker", "--backend", "background", "--no-reload"],
+        "worker": [*MANAGE, "run_worker"],
         "scheduler": [*MANAGE, "run_scheduler"],
     }
 
@@ -109,7 +109,7 @@ def production_processes():
 def development_processes(host, port):
     return {
         "web": [*MANAGE, "runserver", f"{host}:{port}"],
-        "worker": [*MANAGE, "db_worker", "--backend", "background"],
+        "worker": [*MANAGE, "run_worker"],
         "scheduler": [*MANAGE, "run_scheduler"],
     }
 

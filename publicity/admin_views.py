@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.http import FileResponse, Http404
 from django.middleware.csrf import get_token
@@ -23,11 +24,11 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from integrity_site.core.busy import is_database_busy
 from integrity_site.core.pagination import paginate
-from publicity import cross_check, uploads
+from publicity import cross_check, tasks, uploads
 from publicity.importer import report_directory
 from publicity.records import CrossCheckHit, ImportRun, RecordKind
-from publicity.tasks import import_uploaded_feed
 
 IMPORT_PERMISSION = "publicity.import_publicity_feed"
 VIEW_HITS_PERMISSION = "publicity.view_crosscheckhit"
@@ -111,10 +112,20 @@ def purge_old_uploads(days, dry_run=False, now=None):
     now = now or timezone.now()
     result = UploadPurge()
     folders = {"stored_path": upload_directory(), "report_path": report_directory()}
-    for run in runs_past_retention(days, now).only("pk", *folders).order_by("pk").iterator():
+    past = runs_past_retention(days, now)
+    # A retry imports the same stored file as the run it retries: the file stays while any run
+    # that is not past the retention period uses it.
+    still_used = set(
+        ImportRun.objects.exclude(pk__in=past.values("pk"))
+        .filter(stored_path__in=past.values("stored_path"))
+        .values_list("stored_path", flat=True)
+    )
+    for run in past.only("pk", *folders).order_by("pk").iterator():
         result.runs += 1
         for field, folder in folders.items():
             path = getattr(run, field)
+            if field == "stored_path" and path in still_used:
+                continue
             if uploads.is_stored(path):  # a name in the uploads storage (admin uploads)
                 if uploads.delete_stored(path, dry_run=dry_run):
                     result.uploads_deleted += field == "stored_path"
@@ -139,6 +150,16 @@ def purge_old_uploads(days, dry_run=False, now=None):
 # --- uploads and history ----------------------------------------------------------------
 
 
+def fail_stale_runs():
+    """Fail the runs whose worker has gone (see tasks.fail_stale_runs) before showing any; a
+    database too busy for it now leaves that to the next look."""
+    try:
+        tasks.fail_stale_runs()
+    except DatabaseError as error:
+        if not is_database_busy(error):
+            raise
+
+
 class ImportIndexView(ImportPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
     page_title = _("Publicity data imports")
     header_icon = "table"
@@ -146,6 +167,16 @@ class ImportIndexView(ImportPermissionMixin, WagtailAdminTemplateMixin, Template
     breadcrumbs_items = WagtailAdminTemplateMixin.breadcrumbs_items + [
         {"url": "", "label": _("Publicity data imports")}
     ]
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        # The upload is copied to its folder before any transaction begins, so that the database
+        # is not held while a large file is written; the run and its task are then one transaction.
+        return transaction.non_atomic_requests(super().as_view(**initkwargs))
+
+    def get(self, request, *args, **kwargs):
+        fail_stale_runs()
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -159,15 +190,16 @@ class ImportIndexView(ImportPermissionMixin, WagtailAdminTemplateMixin, Template
             return self.render_to_response(self.get_context_data(form=form))
         upload = form.cleaned_data["file"]
         stored_path, report_path = uploads.store_upload(upload)
-        run = ImportRun.objects.create(
-            file_name=Path(upload.name).name[:255],
-            stored_path=str(stored_path),
-            report_path=str(report_path),
-            requested_kind=form.cleaned_data["kind"],
-            bytes_total=upload.size,
-            created_by=request.user,
-        )
-        import_uploaded_feed.enqueue(run.pk)
+        with transaction.atomic():
+            run = ImportRun.objects.create(
+                file_name=Path(upload.name).name[:255],
+                stored_path=str(stored_path),
+                report_path=str(report_path),
+                requested_kind=form.cleaned_data["kind"],
+                bytes_total=upload.size,
+                created_by=request.user,
+            )
+            tasks.queue_import(run)
         return redirect("publicity_import_run", run.pk)
 
 
@@ -185,14 +217,37 @@ class ImportRunView(ImportPermissionMixin, WagtailAdminTemplateMixin, TemplateVi
         ]
 
     def get(self, request, pk):
-        self.run = get_object_or_404(ImportRun, pk=pk)
+        fail_stale_runs()
+        self.run = get_object_or_404(ImportRun.objects.select_related("retry_of"), pk=pk)
         return super().get(request, pk=pk)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["run"] = self.run
-        context["in_progress"] = self.run.status in (ImportRun.Status.QUEUED, ImportRun.Status.RUNNING)
+        run = self.run
+        context["run"] = run
+        # The page refreshes itself only while the run can still move on by itself.
+        context["in_progress"] = run.in_progress
+        context["waiting_long"] = (
+            run.status == ImportRun.Status.QUEUED and run.created_at < timezone.now() - tasks.stale_after()
+        )
+        context["can_retry"] = tasks.can_retry(run)
+        context["retries"] = list(run.retries.order_by("pk"))
         return context
+
+
+@require_POST
+def retry_run(request, pk):
+    """Import a failed run's file again, as a new run (the import is idempotent: what the failed
+    run wrote counts as unchanged)."""
+    if not request.user.has_perm(IMPORT_PERMISSION):
+        raise PermissionDenied
+    run = get_object_or_404(ImportRun, pk=pk)
+    retry = tasks.retry_import(run, user=request.user)
+    if retry is None:
+        messages.error(request, gettext("This import cannot be retried."))
+        return redirect("publicity_import_run", run.pk)
+    messages.success(request, gettext("The import of %(file)s is queued again.") % {"file": run.file_name})
+    return redirect("publicity_import_run", retry.pk)
 
 
 def download_report(request, pk):

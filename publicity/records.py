@@ -127,6 +127,23 @@ class ImportRun(models.Model):
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # While running: the process importing ("host:pid") and its last sign of life, renewed with
+    # every committed batch. A run whose process is gone, or silent for longer than
+    # PUBLICITY_IMPORT_STALE_SECONDS, is failed as interrupted (publicity.tasks.fail_stale_runs).
+    worker = models.CharField(_("imported by process"), max_length=100, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True, editable=False)
+    interrupted = models.BooleanField(_("interrupted"), default=False, editable=False)
+    # The background task (django-tasks result id) of an admin upload.
+    task_id = models.CharField(max_length=64, blank=True, editable=False)
+    retry_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="retries",
+        editable=False,
+        verbose_name=_("retry of"),
+    )
     # Set by `purge_publicity_uploads` once the retention period has passed: the site's copy of the
     # uploaded file and the rejected-rows report are gone, the summary stays.
     files_removed_at = models.DateTimeField(_("files removed at"), null=True, blank=True, editable=False)
@@ -138,6 +155,10 @@ class ImportRun(models.Model):
 
     def __str__(self):
         return self.file_name
+
+    @property
+    def in_progress(self):
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
     @property
     def percent_done(self):

@@ -43,12 +43,25 @@ def is_stored(value):
     return bool(value) and not os.path.isabs(value)
 
 
+def report_name(file_name, token=None):
+    """The storage name of a new rejected-rows report for a feed file called ``file_name``."""
+    safe_name = Path(file_name).name.replace("/", "_")
+    return f"{token or uuid.uuid4().hex}-{Path(safe_name).stem}-rejected.csv"
+
+
 def store_upload(upload):
     """Save an uploaded feed file; (its storage name, the storage name its report will have)."""
     token = uuid.uuid4().hex
     safe_name = Path(upload.name).name.replace("/", "_")
     name = storage().save(f"uploads/{token}-{safe_name}", upload)
-    return name, f"{token}-{Path(safe_name).stem}-rejected.csv"
+    return name, report_name(safe_name, token)
+
+
+def file_exists(value):
+    """Whether a run's file (a storage name or an operator's absolute path) is still there."""
+    if not value:
+        return False
+    return storage().exists(value) if is_stored(value) else Path(value).is_file()
 
 
 def local_path(name):

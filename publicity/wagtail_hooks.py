@@ -7,7 +7,8 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from integrity_site.core import credit_checks, page_cache
-from publicity import admin_views, cross_check
+from integrity_site.core.worker import WORKER_STARTED_HOOK
+from publicity import admin_views, cross_check, tasks
 from publicity.models import PublicityPage
 from publicity.records import CrossCheckHit, PublicityRecord
 
@@ -30,6 +31,7 @@ def register_admin_urls():
         path(
             "publicity/imports/<int:pk>/report/", admin_views.download_report, name="publicity_import_report"
         ),
+        path("publicity/imports/<int:pk>/retry/", admin_views.retry_run, name="publicity_import_retry"),
         path(
             "publicity/cross-check/",
             admin_views.CrossCheckHitIndexView.as_view(),
@@ -41,6 +43,13 @@ def register_admin_urls():
             name="publicity_acknowledge_cross_check_hit",
         ),
     ]
+
+
+@hooks.register(WORKER_STARTED_HOOK)
+def fail_interrupted_imports():
+    """Imports whose worker died (killed, out of memory, the machine restarted) are failed as
+    interrupted, so that the admin offers to retry them."""
+    tasks.fail_stale_runs()
 
 
 @hooks.register(credit_checks.CREDIT_FEED_HOOK)

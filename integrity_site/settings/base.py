@@ -266,6 +266,10 @@ SUBDISTRICTS = env_list(
 # How long personal data (registrations, signatories) is kept; site settings override it.
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "180"))
 
+# How long a running feed import may stay silent (no committed batch) before it counts as
+# interrupted and the admin offers to retry it. Its process being gone from this machine counts at once.
+PUBLICITY_IMPORT_STALE_SECONDS = int(os.environ.get("PUBLICITY_IMPORT_STALE_SECONDS", "120"))
+
 # How long the publicity feed files uploaded in the admin, and the rejected-rows reports, are kept
 # after their import ended; `manage.py purge_publicity_uploads` (daily) deletes older ones.
 PUBLICITY_UPLOAD_RETENTION_DAYS = int(os.environ.get("PUBLICITY_UPLOAD_RETENTION_DAYS", "90"))
