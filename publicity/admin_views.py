@@ -117,7 +117,7 @@ def purge_old_uploads(days, dry_run=False, now=None):
     # that is not past the retention period uses it.
     still_used = set(
         ImportRun.objects.exclude(pk__in=past.values("pk"))
-        .filter(stored_path__in=past.values("stored_path"))
+        .filter(files_removed_at__isnull=True, stored_path__in=past.values("stored_path"))
         .values_list("stored_path", flat=True)
     )
     for run in past.only("pk", *folders).order_by("pk").iterator():

@@ -352,3 +352,29 @@ def test_the_import_command_exits_2_with_a_clear_message_when_the_database_stays
     call_command("import_publicity_feed", str(path), "--report", str(tmp_path / "r2.csv"), stdout=stdout)
     assert f'"created": {12_000 - bad - written}' in stdout.getvalue()
     assert PublicityRecord.objects.count() == 12_000 - bad
+
+
+def test_the_uploads_purge_keeps_a_file_that_a_later_retry_still_uses(report_dir):  # noqa: F811
+    from publicity.admin_views import purge_old_uploads, upload_directory
+
+    upload_directory().mkdir(parents=True)
+    stored = upload_directory() / "token-licences.csv"
+    stored.write_text("XK_WSH\n", encoding="utf-8")
+    long_ago, lately = (
+        timezone.now() - datetime.timedelta(days=100),
+        timezone.now() - datetime.timedelta(days=1),
+    )
+    failed = ImportRun.objects.create(
+        file_name="licences.csv", stored_path=str(stored), status=ImportRun.Status.FAILED
+    )
+    retry = ImportRun.objects.create(
+        file_name="licences.csv", stored_path=str(stored), status=ImportRun.Status.FINISHED, retry_of=failed
+    )
+    ImportRun.objects.filter(pk=failed.pk).update(created_at=long_ago, finished_at=long_ago)
+    ImportRun.objects.filter(pk=retry.pk).update(created_at=lately, finished_at=lately)
+
+    kept = purge_old_uploads(90)
+    assert (kept.runs, kept.uploads_deleted) == (1, 0) and stored.exists()
+
+    later = purge_old_uploads(90, now=timezone.now() + datetime.timedelta(days=100))
+    assert (later.runs, later.uploads_deleted) == (1, 1) and not stored.exists()
