@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('publicity', '0006_cross_check_acknowledgers'),
+        ('publicity', '0007_public_page_indexes'),
     ]
 
     operations = [

@@ -8,9 +8,11 @@ pytest-django would create a test database (Django's ``create_test_db``: all
 migrations, ``createcachetable``), and every pytest process copies it
 (tests/conftest.py, ``django_db_setup``):
 
-* SQLite: the template is a file, migrated in memory (as Django's test database
-  on SQLite always is) and then written out; each process loads it into its own
-  in-memory test database with SQLite's backup API.
+* SQLite: the template is a file, migrated in memory and then written out; each
+  process copies it to its own test database file (integrity_site/settings/test.py
+  names one per process, so that threads and other processes can share it), or,
+  when the settings ask for an in-memory test database, loads it into that with
+  SQLite's backup API.
 * PostgreSQL: the template is a database on the server; each process gets
   ``CREATE DATABASE <template>_<worker> TEMPLATE <template>`` (Django's
   ``clone_test_db``), which is dropped again when the process ends.
@@ -27,6 +29,7 @@ change that a fresh migration would catch.
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -55,7 +58,7 @@ def build(template: str) -> None:
     if connection.vendor == "sqlite":
         target = Path(template)
         target.parent.mkdir(parents=True, exist_ok=True)
-        connection.settings_dict["TEST"]["NAME"] = None  # in memory, as the tests use it
+        connection.settings_dict["TEST"]["NAME"] = None  # migrated in memory (quicker), written out below
         creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
         # Written under a temporary name and renamed: a reader never sees half a file.
         handle, partial = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
@@ -100,6 +103,17 @@ def clone(connection, template: str, worker: str) -> str:
             raise RuntimeError(
                 f"The template test database {template} ({ENVIRONMENT_VARIABLE}) does not exist."
             )
+        test_name = connection.settings_dict["TEST"].get("NAME")
+        if test_name and not creation.is_in_memory_db(test_name):
+            # A test database file (integrity_site/settings/test.py): a copy of the template.
+            connection.close()
+            for leftover in (test_name, f"{test_name}-wal", f"{test_name}-shm"):
+                Path(leftover).unlink(missing_ok=True)
+            shutil.copyfile(template, test_name)
+            settings.DATABASES[alias]["NAME"] = test_name
+            connection.settings_dict["NAME"] = test_name
+            connection.ensure_connection()
+            return test_name
         connection.settings_dict["TEST"]["NAME"] = None
         name = creation._get_test_db_name()  # Django's in-memory test database
         connection.close()
