@@ -44,10 +44,13 @@ def approve(request, pk):
         )
     else:
         messages.success(request, _("Pledge of %(name)s approved.") % {"name": pledge.merchant_name})
-        if not services.send_approval_email(pledge, pledge_page()):
-            messages.warning(
+        services.notify_approval(
+            pledge,
+            pledge_page(),
+            on_failure=lambda: messages.warning(
                 request, _("The e-mail telling the merchant could not be sent; the approval stands.")
-            )
+            ),
+        )
     return redirect(review_url(pledge))
 
 

@@ -154,6 +154,13 @@ def submit_pledge(data, text_revision):
 
 
 def send_confirmation_email(pledge, confirm_url, withdraw_url):
+    """Send the confirmation e-mail once the signature is committed: never while the request's
+    transaction holds the database (on SQLite, the write lock for every other writer), and never
+    for a signature that is then rolled back."""
+    transaction.on_commit(lambda: _send_confirmation_email(pledge, confirm_url, withdraw_url))
+
+
+def _send_confirmation_email(pledge, confirm_url, withdraw_url):
     context = {
         "pledge": pledge,
         "confirm_url": confirm_url,
@@ -181,6 +188,17 @@ def approval_links(pledge, page):
         "verification_url": root_url + pledge.verification_path,
         "withdraw_url": page_url + page.reverse_subpage("withdraw", args=[withdrawal_token(pledge)]),
     }
+
+
+def notify_approval(pledge, page, on_failure=None):
+    """Send the approval e-mail once the approval is committed (as the confirmation e-mail);
+    ``on_failure()`` is called if the mail server refuses it."""
+
+    def send():
+        if not send_approval_email(pledge, page) and on_failure is not None:
+            on_failure()
+
+    transaction.on_commit(send)
 
 
 def send_approval_email(pledge, page):

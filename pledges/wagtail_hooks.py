@@ -283,7 +283,7 @@ class ApprovePledgesBulkAction(SnippetBulkAction):
             except services.TransitionError:
                 continue  # not confirmed (yet, or any more): left as it is
             approved += 1
-            services.send_approval_email(pledge, page=page)
+            services.notify_approval(pledge, page)
         # Wagtail passes the second number on to get_success_message as "child objects".
         return approved, refused
 

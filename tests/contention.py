@@ -63,6 +63,8 @@ def process_environment(busy_timeout=None, **extra):
         "DJANGO_SETTINGS_MODULE": "integrity_site.settings.test",
         "DATABASE_URL": database_url(),
         "PYTHONUNBUFFERED": "1",
+        # The feed files uploaded in the test (the publicity_uploads storage).
+        "PUBLICITY_REPORT_DIR": str(settings.PUBLICITY_REPORT_DIR),
         **extra,
     }
     env.pop("ELASTICSEARCH_URL", None)

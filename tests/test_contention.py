@@ -204,12 +204,12 @@ def test_the_busy_page_speaks_english_on_the_english_site(
 
 
 def test_a_busy_database_in_a_reading_view_asks_to_try_again(client, registration, monkeypatch):
-    import events.views
+    from integrity_site.events import views
 
     def locked(*args, **kwargs):
         raise OperationalError(LOCKED)
 
-    monkeypatch.setattr(events.views, "waiting_position", locked)
+    monkeypatch.setattr(views, "waiting_position", locked)
     response = client.get(private_link(registration))
 
     assert response.status_code == 503 and "网站繁忙" in response.content.decode()

@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.test import TestCase
 from django.utils import timezone
 from openpyxl import load_workbook
 from wagtail.models import ModelLogEntry
@@ -274,7 +275,8 @@ def test_the_merchant_is_told_of_the_approval_by_email_in_chinese_with_the_certi
         state="confirmed", merchant_name="泉城诚信茶社", email="shop@example.org"
     )
 
-    client.post(f"/admin/pledges/{pledge.pk}/approve/")
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the e-mail goes out on commit
+        client.post(f"/admin/pledges/{pledge.pk}/approve/")
 
     pledge.refresh_from_db()
     (message,) = mailoutbox
@@ -290,11 +292,13 @@ def test_bulk_approval_tells_each_merchant(client, admin_user, pledge_page, mail
     confirmed = factories.PledgeFactory.create_batch(2, state="confirmed")
     ids = [pledge.pk for pledge in confirmed] + [factories.PledgeFactory(state="submitted").pk]
 
-    client.post("/admin/bulk/pledges/pledge/approve/?" + "&".join(f"id={pk}" for pk in ids))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post("/admin/bulk/pledges/pledge/approve/?" + "&".join(f"id={pk}" for pk in ids))
 
     assert sorted(message.to[0] for message in mailoutbox) == sorted(pledge.email for pledge in confirmed)
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the e-mail is tried on commit
 def test_a_mail_server_that_is_down_does_not_undo_the_approval(
     client, editor, pledge_page, settings, monkeypatch
 ):

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.contrib.messages import get_messages
 from django.core import mail
+from django.test import TestCase
 
 from pledges.records import Pledge, PledgeState
 from tests import factories
@@ -21,7 +22,8 @@ OWNER = "10.1.1.1"
 
 
 def sign_and_confirm(client, page, address, **overrides):
-    response = client.post(page.url, signing_data(**overrides), REMOTE_ADDR=address)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the e-mail goes out on commit
+        response = client.post(page.url, signing_data(**overrides), REMOTE_ADDR=address)
     assert response.status_code == 200
     confirm_path = re.search(r"http://testserver(\S+/confirm/\S+/)", mail.outbox[-1].body).group(1)
     return client.post(confirm_path, REMOTE_ADDR=address)
@@ -51,7 +53,8 @@ def test_five_attempts_from_one_address_do_not_lock_the_owner_out(client, pledge
 
 def test_only_an_approved_pledge_blocks_the_code(client, pledge_page):
     approved = factories.PledgeFactory(credit_code=VALID_CODE, state=PledgeState.APPROVED)
-    response = client.post(pledge_page.url, signing_data(), REMOTE_ADDR=OWNER)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(pledge_page.url, signing_data(), REMOTE_ADDR=OWNER)
     content = response.content.decode()
     assert "该代码已有有效承诺" in content
     assert f"certificate/{approved.number}/" in content

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail, signing
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
+from django.test import TestCase
 from django.utils import timezone
 from wagtail.log_actions import registry as log_registry
 from wagtail.models import ModelLogEntry
@@ -38,7 +39,8 @@ def sign(client, page, **overrides):
         "consent_to_publication": "on",
     }
     data.update(overrides)
-    client.post(page.url, data)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the e-mail goes out on commit
+        client.post(page.url, data)
     return re.search(r"http://testserver(\S+/confirm/\S+/)", mail.outbox[-1].body).group(1)
 
 

@@ -45,8 +45,11 @@ def test_without_a_published_pledge_text_the_page_shows_its_introduction_and_no_
     assert 'name="credit_code"' not in response.content.decode()
 
 
-def test_a_merchant_signs_and_receives_a_confirmation_link_by_email(client, pledge_page):
-    response = client.post(pledge_page.url, signing_data())
+def test_a_merchant_signs_and_receives_a_confirmation_link_by_email(
+    client, pledge_page, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the e-mail goes out on commit
+        response = client.post(pledge_page.url, signing_data())
     assert response.status_code == 200
     assert "Please check your e-mail" in response.content.decode() or "邮" in response.content.decode()
     pledge = Pledge.objects.get()
@@ -58,6 +61,19 @@ def test_a_merchant_signs_and_receives_a_confirmation_link_by_email(client, pled
     assert mail.outbox[0].to == ["owner@example.org"]
     assert f"{pledge_page.url}confirm/" in mail.outbox[0].body
     assert f"{pledge_page.url}withdraw/" in mail.outbox[0].body
+
+
+def test_the_confirmation_email_leaves_only_once_the_signature_is_committed(
+    client, pledge_page, django_capture_on_commit_callbacks
+):
+    """The request's transaction (on SQLite, the write lock for every other writer) is never held
+    while a mail server answers, and a signature that is rolled back sends nothing."""
+    with django_capture_on_commit_callbacks(execute=False) as waiting:
+        client.post(pledge_page.url, signing_data())
+        assert not mail.outbox
+    assert len(waiting) == 1 and not mail.outbox
+    waiting[0]()
+    assert mail.outbox[0].to == ["owner@example.org"]
 
 
 def test_the_credit_code_is_folded_from_full_width_and_lower_case(client, pledge_page):
@@ -91,8 +107,10 @@ def test_each_invalid_field_gets_a_clear_message_and_the_form_keeps_what_was_typ
     field,
     value,
     code,
+    django_capture_on_commit_callbacks,
 ):
-    response = client.post(pledge_page.url, signing_data(**{field: value}))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(pledge_page.url, signing_data(**{field: value}))
     assert response.status_code == 200
     form = response.context["form"]
     assert [error.code for error in form.errors.as_data()[field]] == [code]
@@ -122,9 +140,10 @@ def test_consent_to_publication_is_required(client, pledge_page):
 
 
 def test_a_bot_filling_the_honeypot_is_answered_like_a_person_but_nothing_is_stored_or_sent(
-    client, pledge_page
+    client, pledge_page, django_capture_on_commit_callbacks
 ):
-    response = client.post(pledge_page.url, signing_data(website="http://spam.example"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(pledge_page.url, signing_data(website="http://spam.example"))
     assert response.status_code == 200
     assert not Pledge.objects.exists()
     assert not mail.outbox
@@ -143,15 +162,20 @@ def test_signing_needs_the_csrf_token(pledge_page):
     assert not Pledge.objects.exists()
 
 
-def test_a_double_submission_keeps_one_pending_pledge(client, pledge_page):
-    client.post(pledge_page.url, signing_data())
-    client.post(pledge_page.url, signing_data(address="泉城路190号"))
+def test_a_double_submission_keeps_one_pending_pledge(
+    client, pledge_page, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(pledge_page.url, signing_data())
+        client.post(pledge_page.url, signing_data(address="泉城路190号"))
     pledge = Pledge.objects.get()
     assert pledge.address == "泉城路190号"
     assert len(mail.outbox) == 2  # a fresh link each time, for the same pledge
 
 
-def test_a_merchant_whose_pledge_is_active_is_told_so_and_offered_its_certificate(client, pledge_page):
+def test_a_merchant_whose_pledge_is_active_is_told_so_and_offered_its_certificate(
+    client, pledge_page, django_capture_on_commit_callbacks
+):
     active = factories.PledgeFactory(
         credit_code=VALID_CODE,
         state=PledgeState.APPROVED,
@@ -159,7 +183,8 @@ def test_a_merchant_whose_pledge_is_active_is_told_so_and_offered_its_certificat
         mobile="13999999999",
         email="secret@example.org",
     )
-    response = client.post(pledge_page.url, signing_data())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(pledge_page.url, signing_data())
     content = response.content.decode()
     assert f"certificate/{active.number}/" in content
     for personal in ("赵秘密", "13999999999", "secret@example.org"):

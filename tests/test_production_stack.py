@@ -320,7 +320,7 @@ def test_two_schedulers_at_once_run_each_job_once_per_period(stack):
     for stdout, _stderr in outputs:
         for line in stdout.splitlines():
             if "\t" not in line:
-                continue  # the log, which shares standard output
+                continue
             job, period, outcome, *_status = line.split("\t")
             outcomes.setdefault((job, period), []).append(outcome)
     assert len(outcomes) == 7  # publish_scheduled, the hourly and daily jobs, the scheduler's pruning

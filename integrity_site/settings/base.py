@@ -232,7 +232,8 @@ LOGGING = {
         },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "line"},
+        # Standard error: a command's own output (the import's JSON line) keeps standard output.
+        "console": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "line"},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
@@ -248,8 +249,8 @@ LOGGING = {
 }
 
 # Background tasks: Wagtail's own small tasks (search index, references) stay immediate; long
-# work such as publicity feed imports goes to the database queue that `manage.py db_worker
-# --backend background` runs (`make run` starts it).
+# work such as publicity feed imports goes to the database queue that `manage.py run_worker` runs
+# (`make run` and `make serve` start it).
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "background": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
@@ -272,6 +273,9 @@ PUBLICITY_IMPORT_STALE_SECONDS = int(os.environ.get("PUBLICITY_IMPORT_STALE_SECO
 
 # How long the publicity feed files uploaded in the admin, and the rejected-rows reports, are kept
 # after their import ended; `manage.py purge_publicity_uploads` (daily) deletes older ones.
+# The private folder of uploaded feed files and rejected-rows reports (the "publicity_uploads"
+# storage's default): every process of one machine (web, worker) must name the same one.
+PUBLICITY_REPORT_DIR = Path(os.environ.get("PUBLICITY_REPORT_DIR") or BASE_DIR / "var" / "publicity-reports")
 PUBLICITY_UPLOAD_RETENTION_DAYS = int(os.environ.get("PUBLICITY_UPLOAD_RETENTION_DAYS", "90"))
 
 # --- Shared cache --------------------------------------------------------------------------------
