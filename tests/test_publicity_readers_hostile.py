@@ -394,3 +394,18 @@ def test_the_reasons_are_written_in_the_sites_language(tmp_path):
         summary = FeedImport(path).run().as_dict()
 
     assert report_rows(summary)[0][3] == "决定文书号和机关与第2行相同，只导入第2行。"
+
+
+def test_the_table_of_keys_keeps_every_first_line_as_it_grows():
+    from publicity.layouts import PENALTY_CURRENT
+    from publicity.normalise import DocumentKeys
+
+    keys = DocumentKeys(PENALTY_CURRENT)
+    for line in range(2, 5002):
+        assert keys.first_line(f"罚-{line}", "济南市历下区市场监督管理局", line) is None
+    assert len(keys.hashes) > DocumentKeys.INITIAL_SLOTS and keys.used == 5000
+
+    assert keys.first_line("罚-2", "济南市历下区市场监督管理局", 6000) == 2
+    assert keys.first_line("罚-4321", "济南市历下区市场监督管理局", 6001) == 4321
+    assert keys.first_line("罚-4321", "济南市历下区卫生健康局", 6002) is None
+    assert keys.used == 5001
