@@ -78,12 +78,12 @@ def name_gram_filter(term):
     return RawSQL("publicity_name_grams(subject_name) @> %s", ([term],), output_field=BooleanField())
 
 
-def search(query, kind="", today=None):
+def search(query, kind="", today=None, name_grams=True):
     terms = search_terms(query)
     if not terms:
         return PublicityRecord.objects.none()
     records = public_records(today).filter(**terms)
-    grams = name_gram_filter(terms.get("subject_name__contains", ""))
+    grams = name_gram_filter(terms.get("subject_name__contains", "")) if name_grams else None
     if grams is not None:
         records = records.filter(grams)
     if kind in RecordKind.values:
@@ -91,22 +91,69 @@ def search(query, kind="", today=None):
     return records.order_by("-decision_date", "-pk").only(*PUBLIC_FIELDS)
 
 
+# On PostgreSQL a name search first looks through this many of the newest records (see SearchResults).
+RECENT_WINDOW = 50_000
+WINDOW_COLUMNS = "id, decision_date, subject_name, kind, publicity_until"
+
+
 class SearchResults:
     """The newest ``limit`` records of a search, for a Paginator, at a cost that does not grow with
-    the table or the page number: one query for their ids in order (``limit`` + 1 at most, so that
-    it also tells whether there are more), one for the rows of the page shown. A page number past
-    the end is answered from the ids already read (``Paginator.get_page`` takes the last page).
+    the table or the page number: the ids of the first ``limit`` + 1 matches in order (the one
+    more tells whether there are more), then the rows of the page shown. A page number past the end
+    is answered from the ids already read (``Paginator.get_page`` takes the last page).
+
+    On SQLite the ids come from one walk of ``publicity_record_newest`` from its newest end, which
+    stops as soon as it has them. PostgreSQL's planner cannot tell a common name fragment from a rare
+    one (it guessed 11,904 matches for one with 266, walked all 1.4 million index entries instead of
+    asking the trigram index, and took seconds), so the choice is made here: first the newest
+    ``RECENT_WINDOW`` records are looked through (a bounded walk of that index); if they hold enough
+    matches, those are the newest ones. Otherwise the term is rare, and all its matches are fetched
+    through the name indexes (trigrams, name grams or the credit code) and the newest taken.
     """
 
-    def __init__(self, records, limit=None):
+    def __init__(self, records, limit=None, window_records=None):
         self.records, self.limit = records, MAX_RESULTS if limit is None else limit
+        # The same search without the conditions that only serve an index (they cost time per
+        # row), to look through the newest records with; None: straight to the indexes (codes).
+        self.window_records = window_records
         self._ids = None
 
     @property
     def ids(self):
         if self._ids is None:
-            self._ids = list(self.records.values_list("pk", flat=True)[: self.limit + 1])
+            if not self.records.query.is_empty() and connection.vendor == "postgresql":
+                self._ids = self._ids_on_postgresql()
+            else:
+                self._ids = list(self.records.values_list("pk", flat=True)[: self.limit + 1])
         return self._ids
+
+    def _ids_on_postgresql(self):
+        table = connection.ops.quote_name(PublicityRecord._meta.db_table)
+        wanted = self.limit + 1
+        with connection.cursor() as cursor:
+            if self.window_records is not None:
+                query = self.window_records.query
+                condition, condition_params = query.get_compiler(connection=connection).compile(query.where)
+                # The columns of publicity_record_newest: the walk reads no table rows.
+                cursor.execute(
+                    f"WITH recent AS MATERIALIZED (SELECT {WINDOW_COLUMNS} FROM {table}"
+                    f" ORDER BY decision_date DESC, id DESC LIMIT %s) SELECT id FROM recent AS {table}"
+                    f" WHERE {condition} ORDER BY decision_date DESC, id DESC LIMIT %s",
+                    [RECENT_WINDOW, *condition_params, wanted],
+                )
+                ids = [row[0] for row in cursor.fetchall()]
+                if len(ids) == wanted:
+                    return ids
+            # MATERIALIZED: the planner fetches all the matches (by an index), not the newest first.
+            matches, params = (
+                self.records.order_by().values_list("pk", "decision_date").query.sql_with_params()
+            )
+            cursor.execute(
+                f"WITH matches (id, decision_date) AS MATERIALIZED ({matches}) SELECT id FROM matches"
+                " ORDER BY decision_date DESC, id DESC LIMIT %s",
+                [*params, wanted],
+            )
+            return [row[0] for row in cursor.fetchall()]
 
     @property
     def has_more(self):
@@ -121,14 +168,37 @@ class SearchResults:
 
     def __getitem__(self, index):
         ids = self.ids[: self.limit][index]
+        return records_by_id(ids if isinstance(index, slice) else [ids])
+
+
+def records_by_id(ids):
+    """The public fields of the records ``ids``, in that order: one query."""
+    found = PublicityRecord.objects.only(*PUBLIC_FIELDS).in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+class PagedIds:
+    """All of an ordered queryset's records, for a Paginator: the count, then the ids of the page
+    (which an index holding them reads without the table, however far down the page is), then
+    their rows."""
+
+    def __init__(self, records):
+        self.records = records
+
+    def count(self):
+        return self.records.count()
+
+    def __getitem__(self, index):
         if not isinstance(index, slice):
-            ids = [ids]
-        found = PublicityRecord.objects.only(*PUBLIC_FIELDS).in_bulk(ids)
-        return [found[pk] for pk in ids if pk in found]
+            index = slice(index, index + 1)
+        return records_by_id(list(self.records.values_list("pk", flat=True)[index]))
 
 
 def search_results(query, kind="", today=None, limit=None):
-    return SearchResults(search(query, kind, today), limit)
+    # A code's records come straight from its own index; a name search looks at the newest first.
+    terms = search_terms(query)
+    window = search(query, kind, today, name_grams=False) if "subject_name__contains" in terms else None
+    return SearchResults(search(query, kind, today), limit, window_records=window)
 
 
 @dataclasses.dataclass
@@ -230,8 +300,9 @@ def credit_profile(credit_code, today=None, pages=None, per_page=PROFILE_PER_PAG
     """Everything public about one credit code, or None when the code is not valid.
 
     Each kind of record comes a page at a time (``pages``: {query parameter: page number as given},
-    e.g. ``{"licences": "3"}``), with its count: two queries per kind, served by the index on
-    (credit code, kind, decision date), however many records the code has.
+    e.g. ``{"licences": "3"}``), with its count: a count, the page's ids and their rows for each
+    kind (the first two from the index on credit code, kind, decision date, id and end of
+    publicity alone), however many records the code has and however deep the page.
     """
     code = normalize_credit_code(credit_code)
     if not is_valid_credit_code(code):
@@ -240,7 +311,7 @@ def credit_profile(credit_code, today=None, pages=None, per_page=PROFILE_PER_PAG
     records = search(code, today=today)
     kinds = {}
     for kind, parameter in PROFILE_KINDS:
-        page = Paginator(records.filter(kind=kind), per_page).get_page(pages.get(parameter))
+        page = Paginator(PagedIds(records.filter(kind=kind)), per_page).get_page(pages.get(parameter))
         kinds[parameter] = ProfileRecords(kind, parameter, page, [public_entry(record) for record in page])
     sections = credit_profile_sections(code)
     # The name the newest record gives, else what the other sections call the party.
@@ -285,7 +356,7 @@ def _per_day(records, field, first, today):
     return (
         records.filter(decision_date__gte=first, decision_date__lte=today)
         .values_list(field, "decision_date")
-        .annotate(count=Count("pk"))
+        .annotate(count=Count("*"))
         .order_by()
     )
 

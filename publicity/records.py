@@ -77,16 +77,22 @@ class PublicityRecord(models.Model):
             ),
         ]
         indexes = [
-            # A credit profile pages each kind of a code's records newest first straight off this one.
-            models.Index(fields=["credit_code", "kind", "decision_date"], name="publicity_record_code"),
+            # A credit profile pages each kind of a code's records, newest first, from this index
+            # alone (id and end of publicity included), however deep the page.
+            models.Index(
+                fields=["credit_code", "kind", "decision_date", "id", "publicity_until"],
+                name="publicity_record_code",
+            ),
             models.Index(fields=["subject_name", "kind"], name="publicity_record_name"),
             models.Index(fields=["publicity_until"], name="publicity_record_public_until"),
-            # Newest first, with what a name search filters on: a search walks it (without reading
-            # the table) until it has the records it lists, and the statistics count from it.
+            # Newest first, with what a name search filters on: a search walks it, without reading
+            # the table, until it has the records it lists.
             models.Index(
                 fields=["decision_date", "id", "subject_name", "kind", "publicity_until"],
                 name="publicity_record_newest",
             ),
+            # The statistics count a year of records per day, kind and authority from this alone.
+            models.Index(fields=["decision_date", "kind", "authority"], name="publicity_record_statistics"),
         ]
         permissions = [("import_publicity_feed", _("Can import the publicity data feed"))]
 

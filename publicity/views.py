@@ -17,7 +17,7 @@ def query(request, page):
     kind = kind if kind in RecordKind.values else ""
     results = entries = None
     if text:
-        # At most queries.MAX_RESULTS records, whatever the page number: two queries in all.
+        # At most queries.MAX_RESULTS records, whatever the page number: two or three queries.
         results = paginate(request, queries.search_results(text, kind), RESULTS_PER_PAGE)
         entries = [queries.public_entry(record) for record in results.object_list]
     searched_code = queries.search_terms(text).get("credit_code", "")

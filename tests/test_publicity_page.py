@@ -214,9 +214,9 @@ def test_on_postgresql_a_name_search_of_three_or_more_characters_uses_the_trigra
         # Under LC_CTYPE=C pg_trgm finds no trigram in Chinese text and the index would be useless.
         cursor.execute("SELECT show_trgm('济南市历下区'), current_setting('lc_ctype')")
         trigrams, ctype = cursor.fetchone()
-        cursor.execute(
-            "SET LOCAL enable_seqscan = off"
-        )  # a tiny table would be scanned; ask whether the index serves
+        # A tiny table would be scanned (or walked newest first): ask whether the index serves.
+        for plan in ("seqscan", "indexscan", "indexonlyscan"):
+            cursor.execute(f"SET LOCAL enable_{plan} = off")
 
     assert "gin" in definition and "gin_trgm_ops" in definition and "(subject_name " in definition
     assert trigrams, f"pg_trgm extracts no trigrams from Chinese text with LC_CTYPE {ctype}"
@@ -317,7 +317,8 @@ def test_a_credit_profile_costs_the_same_queries_however_many_records_the_code_h
 
     assert "许-" in page
     assert len(many) == len(few)
-    assert len(record_queries(many)) == 5  # a count per kind, a page of licences and one of penalties
+    # A count per kind; the ids and then the rows of a page of licences, and of penalties.
+    assert len(record_queries(many)) == 7
 
 
 @pytest.mark.postgres
@@ -332,7 +333,45 @@ def test_on_postgresql_a_name_search_of_one_or_two_characters_uses_the_name_gram
         document_number="罚-2", subject_name="王小明", subject_category="natural_person", credit_code=""
     )
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
+        # A tiny table would be scanned (or walked newest first): ask whether the index serves.
+        for plan in ("seqscan", "indexscan", "indexonlyscan"):
+            cursor.execute(f"SET LOCAL enable_{plan} = off")
 
     assert "publicity_record_name_grams" in search(term).explain()
     assert [record.document_number for record in search(term)] == ["罚-1"]
+
+
+def test_a_rare_name_is_found_however_old_and_a_common_one_newest_first(monkeypatch):
+    from publicity import queries
+
+    # On PostgreSQL a name search looks through the newest records first, then asks the indexes.
+    monkeypatch.setattr(queries, "RECENT_WINDOW", 5)
+    for day in range(1, 11):
+        make_record(
+            document_number=f"罚-新{day}",
+            subject_name="济南新华书店有限公司",
+            decision_date=datetime.date(2020, 10, day),
+        )
+    make_record(
+        document_number="罚-旧",
+        subject_name="济南旧城稀有名称有限公司",
+        decision_date=datetime.date(2019, 1, 1),
+    )
+
+    def found(term, limit=None):
+        results = queries.search_results(term, limit=limit)
+        return [record.document_number for record in results[0:20]], results.has_more
+
+    assert found("稀有名称") == (["罚-旧"], False)  # three or more characters
+    assert found("稀有") == (["罚-旧"], False)  # two
+    assert found("新华书店", limit=3) == (["罚-新10", "罚-新9", "罚-新8"], True)
+    assert found("新华", limit=12) == ([f"罚-新{day}" for day in range(10, 0, -1)], False)
+    assert found("有限公司", limit=20)[0][-1] == "罚-旧"
+
+
+def test_an_empty_search_finds_nothing_without_asking_the_database(django_assert_num_queries):
+    from publicity.queries import search_results
+
+    with django_assert_num_queries(0):
+        results = search_results("   ")
+        assert (results.count(), results[0:20], results.has_more) == (0, [], False)
