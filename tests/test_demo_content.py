@@ -75,6 +75,16 @@ def test_the_demo_creates_an_admin_account_and_says_where_its_password_is(monkey
     assert authenticate(username=username, password=password).is_superuser
 
 
+def test_a_chosen_admin_password_is_used_and_written_nowhere(monkeypatch, tmp_path, site):
+    monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "chosen-by-the-operator")
+    output = load(monkeypatch, tmp_path)
+    assert "DEMO_ADMIN_PASSWORD" in output and "chosen-by-the-operator" not in output
+    assert not (tmp_path / "pw.txt").exists()
+    from django.contrib.auth import authenticate
+
+    assert authenticate(username="admin", password="chosen-by-the-operator").is_superuser
+
+
 def test_the_demo_images_are_drawn_locally(monkeypatch, tmp_path, site):
     load(monkeypatch, tmp_path)
     article = ArticlePage.objects.filter(cover_image__isnull=False).first()

@@ -192,13 +192,19 @@ class DemoLoader:
 
     def ensure_admin(self, username):
         """A superuser for the demo; its password is shown once and kept in a local,
-        git-ignored file. Set DEMO_ADMIN_PASSWORD to choose it."""
+        git-ignored file. Set DEMO_ADMIN_PASSWORD to choose it (then no file is written: whoever
+        chose it knows it, and another database's password file is left alone)."""
         user_model = get_user_model()
         user = user_model.objects.filter(username=username).first()
         if user:
             return user
-        password = os.environ.get("DEMO_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
+        chosen = os.environ.get("DEMO_ADMIN_PASSWORD")
+        password = chosen or secrets.token_urlsafe(12)
         user = user_model.objects.create_superuser(username=username, email="", password=password)
+        if chosen:
+            self.log(f"Created the admin account {username!r} with the password DEMO_ADMIN_PASSWORD gives.")
+            self.changes += 1
+            return user
         password_file = admin_password_file()
         password_file.parent.mkdir(parents=True, exist_ok=True)
         password_file.write_text(f"{username}\n{password}\n", encoding="utf-8")
