@@ -78,10 +78,12 @@ class Record:
         self.failures = []  # (kind, path, status, the start of the answer)
         self.published = []  # slugs the admin said were published
         self.imports = []  # import run ids
+        self.per_server = Counter()  # requests per app server's port
         self.pledges = []  # credit codes whose signing was answered "please check your e-mail"
 
-    def add(self, kind, path, status, seconds, body=b""):
+    def add(self, kind, path, status, seconds, body=b"", port=None):
         with self.lock:
+            self.per_server[port] += 1
             self.latencies[kind].append(seconds)
             self.statuses[kind][status] += 1
             if status >= 500 and len(self.failures) < 20:
@@ -126,7 +128,7 @@ class Visitor:
                 cookie = value.split(";")[0]
                 key, _, val = cookie.partition("=")
                 self.cookies[key.strip()] = val
-        self.record.add(kind, path, response.status, elapsed, content)
+        self.record.add(kind, path, response.status, elapsed, content, port=self.port)
         if response.getheader("Connection", "").lower() == "close":
             self.connection.close()
             self.connection = None
@@ -192,7 +194,7 @@ def first_group(match):
 
 def browse(visitor, site, rng):
     path = rng.choice(site["browse"])
-    visitor.get("browse", path)
+    visitor.get("search" if path.startswith("/search/") else "browse", path)
 
 
 def register(visitor, site, rng, serial, private_links):
@@ -342,18 +344,21 @@ def stack_environment(folder, database_url, redis_url, workers):
 
 
 @contextlib.contextmanager
-def running_stack(env, port, folder):
-    log = open(folder / "stack.log", "w")  # noqa: SIM115 - closed below
+def running_stack(env, port, folder, name="stack", options=("--demo",)):
+    """`python -m integrity_site.serve` on ``port`` until it answers /healthz; stopped on exit.
+    ``options``: the launcher's (the first app server loads the demo content, others start with
+    ``--no-prepare``)."""
+    log = open(folder / f"{name}.log", "w")  # noqa: SIM115 - closed below
     stack = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "integrity_site.serve",
-            "--demo",
+            *options,
             "--port",
             str(port),
             "--state-dir",
-            str(folder / "var"),
+            str(folder / name / "var"),
         ],
         cwd=ROOT,
         env=env,
@@ -364,7 +369,7 @@ def running_stack(env, port, folder):
         deadline = time.monotonic() + 900
         while time.monotonic() < deadline:
             if stack.poll() is not None:
-                raise RuntimeError(f"the stack stopped; see {folder / 'stack.log'}")
+                raise RuntimeError(f"the stack stopped; see {folder / f'{name}.log'}")
             try:
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
                 connection.request("GET", "/healthz")
@@ -446,8 +451,13 @@ def feed_files(folder, count, rows):
 # --- the run -------------------------------------------------------------------------------------
 
 
-def soak(port, site, files, arguments, record):
+def soak(ports, site, files, arguments, record, midway=None):
+    """The load, spread over the app servers on ``ports``; ``midway()`` is called half-way."""
     deadline = time.monotonic() + arguments.seconds
+
+    def port(number):
+        return ports[number % len(ports)]
+
     serials = iter(range(1, 10_000_000))
     serial_lock = threading.Lock()
     private_links = []
@@ -458,7 +468,7 @@ def soak(port, site, files, arguments, record):
 
     def resident(number):
         rng = random.Random(number)
-        visitor = Visitor(port, record, f"10.8.{number // 250}.{number % 250 + 1}")
+        visitor = Visitor(port(number), record, f"10.8.{number // 250}.{number % 250 + 1}")
         while time.monotonic() < deadline:
             choice = rng.random()
             if choice < 0.6:
@@ -466,9 +476,8 @@ def soak(port, site, files, arguments, record):
             elif choice < 0.85:
                 # A new resident each time (one registration per mobile number and address).
                 serial = next_serial()
-                visitor = Visitor(
-                    port, record, f"10.{9 + serial // 62500 % 200}.{serial // 250 % 250}.{serial % 250 + 1}"
-                )
+                address = f"10.{9 + serial // 62500 % 200}.{serial // 250 % 250}.{serial % 250 + 1}"
+                visitor = Visitor(port(serial), record, address)
                 register(visitor, site, rng, serial, private_links)
             elif private_links:
                 cancel(visitor, private_links.pop(rng.randrange(len(private_links))))
@@ -477,18 +486,18 @@ def soak(port, site, files, arguments, record):
         while time.monotonic() < deadline:
             serial = next_serial()
             address = f"10.250.{serial // 250 % 250}.{serial % 250 + 1}"
-            sign_pledge(Visitor(port, record, address), site, serial, record)
+            sign_pledge(Visitor(port(serial), record, address), site, serial, record)
             time.sleep(0.5)
 
     def editor():
-        visitor = Visitor(port, record, "10.251.0.1")
+        visitor = Visitor(port(0), record, "10.251.0.1")
         visitor.sign_in()
         while time.monotonic() < deadline:
             publish_article(visitor, site, next_serial(), record)
             time.sleep(2)
 
     def importer():
-        visitor = Visitor(port, record, "10.251.0.2")
+        visitor = Visitor(port(1), record, "10.251.0.2")
         visitor.sign_in()
         for path in files:
             if time.monotonic() >= deadline:
@@ -508,6 +517,13 @@ def soak(port, site, files, arguments, record):
 
     threads = [guarded(resident, n) for n in range(arguments.residents)]
     threads += [guarded(merchant, 0), guarded(editor), guarded(importer)]
+    if midway is not None:
+
+        def at_half_time():
+            time.sleep(arguments.seconds / 2)
+            midway()
+
+        threads.append(guarded(at_half_time))
     started = time.monotonic()
     for thread in threads:
         thread.start()
@@ -601,23 +617,41 @@ def main():
         stack.enter_context(running_stack(env, port, folder))
         use_database(env)
         site = the_site()
-        seconds, errors = soak(port, site, files, arguments, record)
+        seconds, errors = soak([port], site, files, arguments, record)
         load_after = load_average()
-        # Let the worker finish an import that was still running when the load stopped.
-        from publicity.records import ImportRun
+        checks, vendor = after_the_load(record)
 
-        deadline = time.monotonic() + 300
-        while (
-            ImportRun.objects.filter(pk__in=record.imports, status__in=["queued", "running"]).exists()
-            and time.monotonic() < deadline
-        ):
-            time.sleep(1)
-        checks = check_database(record)
-        from django.db import connection
+    summary, healthy = report(record, seconds, errors, checks)
+    summary = {
+        "database": vendor,
+        "cache": "redis" if redis_url else "file",
+        **summary,
+        "load_average": {"before": load_before, "after": load_after},
+    }
+    print(json.dumps(summary, ensure_ascii=False, default=str))
+    return 0 if healthy else 1
 
-        vendor = connection.vendor
-        connection.close()
 
+def after_the_load(record):
+    """Wait for the imports still running, then check the database; (checks, vendor)."""
+    from django.db import connection
+
+    from publicity.records import ImportRun
+
+    deadline = time.monotonic() + 300
+    while (
+        ImportRun.objects.filter(pk__in=record.imports, status__in=["queued", "running"]).exists()
+        and time.monotonic() < deadline
+    ):
+        time.sleep(1)
+    checks = check_database(record)
+    vendor = connection.vendor
+    connection.close()
+    return checks, vendor
+
+
+def report(record, seconds, errors, checks):
+    """Print one line per kind of request; (the summary, whether everything held)."""
     every = [latency for values in record.latencies.values() for latency in values]
     for kind in sorted(record.latencies):
         values = record.latencies[kind]
@@ -637,19 +671,15 @@ def main():
         count for statuses in record.statuses.values() for status, count in statuses.items() if status >= 500
     )
     summary = {
-        "database": vendor,
-        "cache": "redis" if redis_url else "file",
         "seconds": round(seconds, 1),
         "requests": len(every),
         "requests_per_second": round(len(every) / seconds, 1),
         "5xx": server_errors,
         "p95_ms": round(percentile(every, 0.95) * 1000, 1),
-        "load_average": {"before": load_before, "after": load_after},
         "client errors": errors,
         "first 5xx": record.failures[:5],
         "checks": checks,
     }
-    print(json.dumps(summary, ensure_ascii=False, default=str))
     healthy = (
         not server_errors
         and not errors
@@ -663,7 +693,7 @@ def main():
         and not checks["imports not finished"]
         and not checks["tasks running"]
     )
-    return 0 if healthy else 1
+    return summary, healthy
 
 
 if __name__ == "__main__":

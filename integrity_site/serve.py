@@ -84,11 +84,14 @@ def production_environment(host, port, state_dir):
 
 
 def prepare(env, demo=False):
-    """Migrations, the database cache table (if any), static files; the demo content on request."""
+    """Migrations, the database cache table (if any), static files, an empty page cache; the demo
+    content on request."""
     steps = [
         ["migrate", "--no-input", "-v", "1"],
         ["createcachetable"],
         ["collectstatic", "--no-input", "-v", "0"],
+        # Pages cached by the code that ran before were drawn by its templates.
+        ["purge_page_cache"],
     ]
     if demo:
         steps.append(["load_demo_content"])

@@ -25,6 +25,9 @@ Environment knobs: ``SEARCH_ENGINE_HEAP`` (JVM heap, default ``512m``),
 ``SEARCH_ENGINE_START_TIMEOUT`` (seconds, default 180), ``MVN`` (Maven
 executable, default ``mvn`` on ``PATH``).
 
+``cluster(cache_dir, nodes=2)`` starts several such nodes, one JVM each, that
+form one cluster (bench/cluster.py: the multi-machine layout on loopback).
+
 ``python -m tests.services.search_engine [CACHE_DIR]`` starts one engine,
 prints its URL on stdout and keeps it running until Ctrl-C (or SIGTERM).
 """
@@ -447,7 +450,9 @@ class _Engine:
         owner = {"pid": os.getpid(), "java_pid": self.process.pid if self.process else 0}
         (self.workdir / OWNER_FILE).write_text(json.dumps(owner))
 
-    def start(self) -> None:
+    def start(self, cluster_args: list[str] | None = None) -> None:
+        """``cluster_args``: the launcher's -clusterName/-nodeName/-seedHosts/-initialManagers,
+        for a node of a cluster of several (see ``cluster``)."""
         self._write_owner()
         cds, self.cds_lock = _cds_options(self.build_dir, self.feature)
         classpath = os.pathsep.join([str(self.build_dir / JAR_NAME), str(self.build_dir / "lib" / "*")])
@@ -464,6 +469,7 @@ class _Engine:
             "-basePath",
             str(self.workdir / "node"),
             "-exitOnStdinClose",  # the JVM follows us if we die without cleanup
+            *(cluster_args or []),
         ]
         with open(self.log, "wb") as out:
             self.process = subprocess.Popen(
@@ -613,6 +619,47 @@ def provisioned(cache_dir: Path) -> Iterator[SearchEngine]:
     finally:
         if engine is not None:
             with _signals_deferred():
+                engine.stop()
+                engine.remove()
+
+
+@contextlib.contextmanager
+def cluster(cache_dir: Path, nodes: int = 2) -> Iterator[list[_Engine]]:
+    """Yield ``nodes`` OpenSearch nodes on loopback, each its own JVM, that form one cluster
+    (every node cluster-manager-eligible and a data node; indices get OpenSearch's default of one
+    replica, so each shard lives on two nodes). Their URLs are ``engine.url``; ``engine.stop()``
+    stops one. For benchmarks of the multi-machine stack (bench/cluster.py); stopped and deleted
+    on exit."""
+    cache_dir = Path(cache_dir).resolve()  # Maven resolves a relative build folder from the pom's
+    java_home, feature = find_java_home()
+    build_dir = build(cache_dir, java_home, feature)
+    timeout = float(os.environ.get("SEARCH_ENGINE_START_TIMEOUT", "180"))
+    engines = [_Engine(cache_dir, build_dir, java_home, feature) for _ in range(nodes)]
+    names = [f"node-{number}" for number in range(1, nodes + 1)]
+    seeds = ",".join(f"127.0.0.1:{engine.transport_port}" for engine in engines)
+    cluster_name = f"integrity-site-{os.getpid()}"
+    try:
+        for name, engine in zip(names, engines, strict=True):
+            _say(f"starting OpenSearch {name} on {engine.url} ...")
+            engine.start(
+                [
+                    "-clusterName",
+                    cluster_name,
+                    "-nodeName",
+                    name,
+                    "-seedHosts",
+                    seeds,
+                    "-initialManagers",
+                    ",".join(names),
+                ]
+            )
+        for engine in engines:
+            engine.wait_ready(timeout)
+        _say(f"cluster {cluster_name} of {nodes} nodes ready")
+        yield engines
+    finally:
+        with _signals_deferred():
+            for engine in engines:
                 engine.stop()
                 engine.remove()
 

@@ -33,6 +33,12 @@ import org.opensearch.cluster.health.ClusterHealthStatus;
  *   -transportPort N     transport port (default: port + 100)
  *   -basePath DIR        home/data/logs directory (required)
  *   -clusterName NAME    default "test-search-engine"
+ *   -nodeName NAME       this node's name (with -seedHosts)
+ *   -seedHosts LIST      host:transportPort of the cluster's nodes, comma-separated: this node
+ *                        joins a cluster of several nodes (each its own JVM) instead of being
+ *                        a single-node cluster
+ *   -initialManagers LIST names of the cluster-manager-eligible nodes that form the cluster the
+ *                        first time (with -seedHosts)
  *   -exitOnStdinClose    exit when stdin is closed
  * </pre>
  */
@@ -58,7 +64,8 @@ public final class Main {
         } catch (final IllegalArgumentException e) {
             System.err.println("search-engine: " + e.getMessage());
             System.err.println("usage: Main -port N -basePath DIR [-transportPort N]"
-                    + " [-clusterName NAME] [-exitOnStdinClose]");
+                    + " [-clusterName NAME] [-nodeName NAME -seedHosts LIST -initialManagers LIST]"
+                    + " [-exitOnStdinClose]");
             System.exit(2);
             return;
         }
@@ -99,7 +106,16 @@ public final class Main {
                 settings.put("network.host", "127.0.0.1");
                 settings.put("http.port", String.valueOf(httpPort));
                 settings.put("transport.port", String.valueOf(transportPort));
-                settings.put("discovery.type", "single-node");
+                if (options.containsKey("-seedHosts")) {
+                    settings.put("discovery.type", "zen");
+                    settings.put("node.name", options.getOrDefault("-nodeName", "node-" + httpPort));
+                    settings.putList("discovery.seed_hosts", List.of(options.get("-seedHosts").split(",")));
+                    settings.putList("cluster.initial_cluster_manager_nodes",
+                            List.of(options.getOrDefault("-initialManagers",
+                                    options.getOrDefault("-nodeName", "node-" + httpPort)).split(",")));
+                } else {
+                    settings.put("discovery.type", "single-node");
+                }
                 // Tests must not depend on the free space of the machine.
                 settings.put("cluster.routing.allocation.disk.threshold_enabled", false);
                 // With a small heap the real-memory breaker trips too eagerly.
@@ -173,7 +189,8 @@ public final class Main {
     private static Map<String, String> parseArgs(final String[] args) {
         final Map<String, String> options = new LinkedHashMap<>();
         final List<String> flags = new ArrayList<>(List.of("-exitOnStdinClose"));
-        final List<String> valued = List.of("-port", "-transportPort", "-basePath", "-clusterName");
+        final List<String> valued = List.of("-port", "-transportPort", "-basePath", "-clusterName",
+                "-nodeName", "-seedHosts", "-initialManagers");
         for (int i = 0; i < args.length; i++) {
             final String arg = args[i];
             if (flags.contains(arg)) {
