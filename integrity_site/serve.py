@@ -6,7 +6,10 @@
 The production stack: the production settings, gunicorn with several workers (deploy/gunicorn.conf.py;
 whitenoise serves the static files), the background worker (`run_worker`, which outlives a busy database) and
 the scheduler (`run_scheduler`). Before starting them it migrates, creates the database cache table
-(when CACHE_URL asks for one) and collects the static files. Without SECRET_KEY it makes one, once,
+(when CACHE_URL asks for one), collects the static files and empties the page cache. The site's
+base URL (the links of e-mails, feeds, QR codes) becomes SITE_URL when given, else, on a loopback
+address and while it is still Wagtail's initial localhost:80, what is served (both modes, so that
+a fresh `make run` links to http://127.0.0.1:8000/). Without SECRET_KEY it makes one, once,
 in var/secret-key. On a loopback address it serves plain HTTP: no redirect to HTTPS, no HSTS, no
 secure-only cookies. Services come from DATABASE_URL, ELASTICSEARCH_URL, REDIS_URL (or CACHE_URL),
 else the embedded default (SQLite, database search, a file cache).
@@ -83,7 +86,24 @@ def production_environment(host, port, state_dir):
     return env
 
 
-def prepare(env, demo=False):
+def site_url_step(host, port):
+    """`set_site_url`: SITE_URL when given; on a loopback address, what this launcher serves, while
+    the site still has Wagtail's initial localhost:80 (which nothing serves)."""
+    if os.environ.get("SITE_URL"):
+        return ["set_site_url", os.environ["SITE_URL"]]
+    if is_loopback(host):
+        return ["set_site_url", "--if-unset", f"http://{host}:{port}"]
+    return None
+
+
+def run_steps(env, steps):
+    for step in steps:
+        say("manage.py " + " ".join(step))
+        if subprocess.run([*MANAGE, *step], cwd=BASE_DIR, env=env).returncode != 0:
+            raise SystemExit(f"serve: manage.py {step[0]} failed; nothing started")
+
+
+def prepare(env, demo=False, site_url=None):
     """Migrations, the database cache table (if any), static files, an empty page cache; the demo
     content on request."""
     steps = [
@@ -95,10 +115,9 @@ def prepare(env, demo=False):
     ]
     if demo:
         steps.append(["load_demo_content"])
-    for step in steps:
-        say("manage.py " + " ".join(step))
-        if subprocess.run([*MANAGE, *step], cwd=BASE_DIR, env=env).returncode != 0:
-            raise SystemExit(f"serve: manage.py {step[0]} failed; nothing started")
+    if site_url:
+        steps.append(site_url)
+    run_steps(env, steps)
 
 
 def production_processes():
@@ -221,11 +240,14 @@ def main(argv=None):
 
     if options.dev:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        step = site_url_step(options.host, options.port)
+        if step and not options.no_prepare:
+            run_steps(env, [step])
         processes = development_processes(options.host, options.port)
     else:
         env = production_environment(options.host, options.port, options.state_dir)
         if not options.no_prepare:
-            prepare(env, demo=options.demo)
+            prepare(env, demo=options.demo, site_url=site_url_step(options.host, options.port))
         processes = production_processes()
         say(f"serving http://{options.host}:{options.port}/ with {env['DJANGO_SETTINGS_MODULE']}")
     if options.only:

@@ -6,6 +6,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from integrity_site.core.feeds import PrintableRss201rev2Feed
+from integrity_site.core.links import absolute_url
 from integrity_site.core.models import SiteSettings
 from integrity_site.core.text import printable
 
@@ -64,6 +65,7 @@ def register_json_page(request, page, paginator):
     site_settings = SiteSettings.for_request(request)
     texts = {}
     page_url = page.full_url
+    site = page.get_site()  # once, not per pledge
     results = []
     for pledge in current.object_list:
         if pledge.text_revision_id not in texts:
@@ -74,14 +76,14 @@ def register_json_page(request, page, paginator):
                 texts[pledge.text_revision_id],
                 site_settings.office_name,
                 page_url + page.reverse_subpage("certificate", args=[pledge.number]),
-                request.build_absolute_uri(pledge.verification_path),
+                absolute_url(pledge.verification_path, site),
             )
         )
 
     def link(page_number):
         query = request.GET.copy()
         query["page"] = page_number
-        return request.build_absolute_uri("?" + query.urlencode())
+        return absolute_url(request.path, site) + "?" + query.urlencode()
 
     return {
         "count": paginator.count,

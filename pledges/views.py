@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from integrity_site.core.credit_code import is_valid_credit_code, normalize_credit_code
 from integrity_site.core.fresh_forms import refill_initial
+from integrity_site.core.links import absolute_url
 from integrity_site.core.pagination import paginate
 from integrity_site.core.ratelimit import hit
 
@@ -127,11 +128,11 @@ def sign(request, page):
     pledge = services.submit_pledge(data, text_revision)
     services.send_confirmation_email(
         pledge,
-        confirm_url=request.build_absolute_uri(
-            route_url(page, "confirm", services.confirmation_token(pledge))
+        confirm_url=absolute_url(
+            route_url(page, "confirm", services.confirmation_token(pledge)), page.get_site()
         ),
-        withdraw_url=request.build_absolute_uri(
-            route_url(page, "withdraw", services.withdrawal_token(pledge))
+        withdraw_url=absolute_url(
+            route_url(page, "withdraw", services.withdrawal_token(pledge)), page.get_site()
         ),
     )
     return page.render(request, template="pledges/sent.html", context_overrides={"email": pledge.email})
@@ -319,7 +320,7 @@ def certificate(request, page, number):
         or pledge.approved_at is None
     ):
         raise Http404
-    verification_url = request.build_absolute_uri(pledge.verification_path)
+    verification_url = absolute_url(pledge.verification_path, page.get_site())  # the QR code
     return page.render(
         request,
         template="pledges/certificate.html",

@@ -13,6 +13,7 @@ from wagtail.models import Site
 
 from integrity_site.core import ratelimit
 from integrity_site.core.fresh_forms import refill_initial
+from integrity_site.core.links import absolute_url
 from integrity_site.core.models import SiteSettings, personal_data_retention_days
 from integrity_site.core.privacy import mask_name
 
@@ -182,7 +183,7 @@ def registration_detail(request, code, token):
             "is_confirmed": registration.status == RegistrationStatus.CONFIRMED,
             "is_waiting": registration.status == RegistrationStatus.WAITING,
             "is_cancelled": registration.status == RegistrationStatus.CANCELLED,
-            "private_url": request.build_absolute_uri(request.path),
+            "private_url": absolute_url(request.path, page.get_site()),  # to keep: the configured host
         },
     )
     # Personal and behind a secret link: never kept by a shared cache.

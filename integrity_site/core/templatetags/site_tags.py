@@ -69,7 +69,8 @@ def language_links(context):
             target = root.get_translations(inclusive=True).live().filter(locale=locales[code]).first()
         if target is None:
             continue
-        url = target.get_full_url(request) if request else target.url
+        # Built from the request: the switcher and hreflang name the host the visitor reached.
+        url = request.build_absolute_uri(target.get_url(request)) if request else target.url
         links.append(
             {
                 "code": code,
