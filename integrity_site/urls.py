@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from integrity_site.core import fresh_forms, page_cache
 from integrity_site.health import healthz
+from integrity_site.robots import favicon, robots_txt
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -15,6 +16,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     # Computed once per change: the page cache keeps it, and drops it whenever a page changes.
     path("sitemap.xml", page_cache.cacheable(sitemap), name="sitemap"),
+    path("robots.txt", page_cache.cacheable(robots_txt), name="robots_txt"),
+    path("favicon.ico", favicon, name="favicon"),
     # The CSRF token for forms on cached pages (core/fresh_forms.py).
     path("csrf/", fresh_forms.csrf_token_view, name="csrf_token"),
 ]

@@ -1,4 +1,5 @@
 import fcntl
+import io
 import os
 
 import pytest
@@ -181,9 +182,14 @@ def live_server_sessions_ended_at_exit(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def browser_page(monkeypatch, live_server_sessions_ended_at_exit):
-    """Headless Chromium on a phone-sized screen (see tests/browser.py)."""
+def browser_page(monkeypatch, live_server, live_server_sessions_ended_at_exit):
+    """Headless Chromium on a phone-sized screen (see tests/browser.py), on a site whose base URL
+    is the live server's, as the launcher sets it to what it serves (`set_site_url`)."""
+    from django.core.management import call_command
+
     from tests.browser import phone_page
+
+    call_command("set_site_url", live_server.url, stdout=io.StringIO())
 
     # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls stay synchronous.
     monkeypatch.setitem(os.environ, "DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -27,7 +27,9 @@ def test_the_language_links_name_the_host_the_visitor_reached(client, home_page,
     page = client.get("/", HTTP_HOST="127.0.0.1:8000").text
     assert 'href="http://127.0.0.1:8000/en/" hreflang="en" lang="en">English</a>' in page
     assert '<link rel="alternate" hreflang="en" href="http://127.0.0.1:8000/en/">' in page
-    assert "http://testserver/" not in page
+    assert 'hreflang="en" href="http://testserver/' not in page
+    # The canonical link leaves the site (search engines): the configured host.
+    assert '<link rel="canonical" href="http://testserver/">' in page
 
 
 def test_the_confirmation_email_links_to_the_configured_host_whatever_host_was_used(client, pledge_page):

@@ -1,8 +1,12 @@
 from django import template
 from django.conf import settings
+from django.templatetags.static import static
 from django.utils.translation import get_language
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 from wagtail.models import Locale, Page, Site
+
+from integrity_site.core.links import absolute_url
+from integrity_site.core.share import page_description, page_image
 
 register = template.Library()
 
@@ -81,3 +85,27 @@ def language_links(context):
             }
         )
     return links
+
+
+@register.inclusion_tag("includes/share_meta.html", takes_context=True)
+def share_meta(context):
+    """The description, canonical link and share card (Open Graph, Twitter) of the page shown.
+    Links in them leave the site (search engines, WeChat): the configured base URL."""
+    request = context.get("request")
+    page = context.get("page")
+    if not isinstance(page, Page):
+        return {"description": "", "canonical": "", "site_name": "", "image_url": ""}
+    page = page.specific
+    site = page.get_site()
+    image = page_image(page)
+    image_url = image.file.url if image is not None else static("img/share-card.png")
+    return {
+        "title": getattr(page, "seo_title", "") or page.title,
+        "description": page_description(page),
+        "canonical": page.get_full_url(request),
+        "site_name": site.site_name if site else "",
+        "type": "article" if getattr(page, "date", None) or getattr(page, "start_at", None) else "website",
+        "locale": "zh_CN" if get_language() == settings.LANGUAGE_CODE else "en_US",
+        "image_url": absolute_url(image_url, site),
+        "image_alt": image.title if image is not None else "",
+    }
