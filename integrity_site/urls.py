@@ -7,6 +7,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from integrity_site.core import fresh_forms, page_cache
+from integrity_site.core.sitemap import SiteSitemap
 from integrity_site.health import healthz
 from integrity_site.robots import favicon, robots_txt
 
@@ -15,7 +16,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # Computed once per change: the page cache keeps it, and drops it whenever a page changes.
-    path("sitemap.xml", page_cache.cacheable(sitemap), name="sitemap"),
+    path("sitemap.xml", page_cache.cacheable(sitemap), {"sitemaps": {"pages": SiteSitemap}}, name="sitemap"),
     path("robots.txt", page_cache.cacheable(robots_txt), name="robots_txt"),
     path("favicon.ico", favicon, name="favicon"),
     # The CSRF token for forms on cached pages (core/fresh_forms.py).
