@@ -1,3 +1,6 @@
+import datetime
+import zoneinfo
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -5,12 +8,14 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
 from integrity_site.core import page_cache
 from integrity_site.core.blocks import BodyBlock
+from integrity_site.core.feeds import FeedIndexMixin
 from integrity_site.core.models import SectionIndexPage
 from integrity_site.core.pagination import paginate
 from integrity_site.events.services import next_change
@@ -66,8 +71,8 @@ class HomePage(Page):
         return context
 
 
-class ArticleIndexPage(SectionIndexPage):
-    """诚信动态: the news section."""
+class ArticleIndexPage(FeedIndexMixin, RoutablePageMixin, SectionIndexPage):
+    """诚信动态: the news section, with RSS and Atom of its newest articles."""
 
     subpage_types = ["home.ArticlePage"]
     editor_section = "articles"
@@ -75,6 +80,18 @@ class ArticleIndexPage(SectionIndexPage):
 
     class Meta:
         verbose_name = _("article index page")
+
+    def feed_pages(self):
+        return list(ArticlePage.objects.child_of(self).live().order_by("-date", "-pk")[: self.feed_size])
+
+    def feed_date(self, page):
+        """The article's own date (a report published later keeps the day it reports), at noon
+        Beijing time; else when it was first published."""
+        if page.date is None:
+            return page.first_published_at
+        return datetime.datetime.combine(
+            page.date, datetime.time(12), tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")
+        )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -2,23 +2,29 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
 from integrity_site.core.credit_code import normalize_credit_code, validate_credit_code
+from integrity_site.core.feeds import FeedIndexMixin
 from integrity_site.core.models import SectionIndexPage
 from integrity_site.core.text import pinyin_sort_key, validate_name_text
 
 
-class HonourIndexPage(SectionIndexPage):
-    """诚信榜样: all honour lists, newest year first."""
+class HonourIndexPage(FeedIndexMixin, RoutablePageMixin, SectionIndexPage):
+    """诚信榜样: all honour lists, newest year first, with RSS and Atom of the newest lists."""
 
     subpage_types = ["honours.HonourListPage"]
     editor_section = "honours"
 
     class Meta:
         verbose_name = _("honour index page")
+
+    def feed_pages(self):
+        lists = HonourListPage.objects.child_of(self).live().order_by("-first_published_at", "-pk")
+        return list(lists[: self.feed_size])
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

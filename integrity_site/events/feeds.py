@@ -1,4 +1,4 @@
-"""The RSS feed of an index page's events."""
+"""The RSS and Atom feeds of an index page's events."""
 
 import zoneinfo
 
@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from integrity_site.core.feeds import PrintableRss201rev2Feed
+from integrity_site.core.feeds import PrintableAtom1Feed, PrintableRss201rev2Feed
 
 from .calendar import EVENT_TIME_ZONE, event_location
 
@@ -24,7 +24,7 @@ class EventFeed(Feed):
         return index_page.title
 
     def link(self, index_page):
-        return index_page.url
+        return index_page.get_full_url(self.request)  # the configured host: readers are elsewhere
 
     def description(self, index_page):
         return strip_tags(getattr(index_page, "intro", "") or "") or index_page.title
@@ -46,7 +46,7 @@ class EventFeed(Feed):
         return text
 
     def item_link(self, event):
-        return event.url
+        return event.get_full_url(self.request)
 
     def item_guid(self, event):
         return event.get_full_url(self.request)
@@ -56,3 +56,8 @@ class EventFeed(Feed):
 
     def item_updateddate(self, event):
         return event.last_published_at
+
+
+class EventAtomFeed(EventFeed):
+    feed_type = PrintableAtom1Feed
+    subtitle = EventFeed.description

@@ -20,7 +20,7 @@ from integrity_site.core.blocks import BodyBlock
 
 from . import views
 from .calendar import event_calendar_response
-from .feeds import EventFeed
+from .feeds import EventAtomFeed, EventFeed
 from .records import Registration, SeatPool, Venue  # noqa: F401  (the app's data models, loaded with it)
 from .services import next_change
 
@@ -199,7 +199,7 @@ class EventIndexMixin:
         return list(self.feed_events().select_related("venue", "locale")[: self.feed_size])
 
     def get_cached_paths(self):
-        return ["/", "ical/", "rss/"]
+        return ["/", "ical/", "rss/", "atom/"]
 
     @path("ical/")
     @page_cache.cacheable
@@ -216,6 +216,18 @@ class EventIndexMixin:
     @page_cache.cacheable
     def rss_feed(self, request):
         return EventFeed()(request, index_page=self)
+
+    @path("atom/")
+    @page_cache.cacheable
+    def atom_feed(self, request):
+        return EventAtomFeed()(request, index_page=self)
+
+    @property
+    def feed_links(self):
+        return [
+            {"type": "application/rss+xml", "title": f"{self.title} (RSS)", "url": self.rss_feed_url},
+            {"type": "application/atom+xml", "title": f"{self.title} (Atom)", "url": self.url + "atom/"},
+        ]
 
     @property
     def calendar_feed_url(self):
