@@ -102,3 +102,13 @@ def test_the_launcher_sets_what_it_serves_on_loopback_and_site_url_anywhere(monk
     assert serve.site_url_step("0.0.0.0", 8000) is None  # nothing to guess: a real host name is needed
     monkeypatch.setenv("SITE_URL", "https://credit.example.gov.cn")
     assert serve.site_url_step("0.0.0.0", 8000) == ["set_site_url", "https://credit.example.gov.cn"]
+
+
+def test_the_register_and_a_certificate_link_their_own_english_versions(client, pledge_page, en_locale):
+    translate_object(pledge_page.get_parent(), en_locale, {})
+    english = translate_object(pledge_page, en_locale, {})
+    pledge = factories.PledgeFactory(state=PledgeState.APPROVED)
+    register = client.get(f"{pledge_page.url}register/").text
+    assert f'href="http://testserver{english.url}register/" hreflang="en" lang="en">English</a>' in register
+    certificate = client.get(f"{pledge_page.url}certificate/{pledge.number}/").text
+    assert f'hreflang="en" href="http://testserver{english.url}certificate/{pledge.number}/"' in certificate

@@ -66,6 +66,13 @@ def language_links(context):
     if isinstance(page, Page):
         for translation in page.get_translations(inclusive=True).live().select_related("locale"):
             translations[translation.locale.language_code] = translation
+    # A route below the page (the pledge register, a certificate) has its own English version:
+    # the same route below the page's translation.
+    route = ""
+    if request is not None and isinstance(page, Page) and translations:
+        own_url = page.get_url(request) or ""
+        if own_url and request.path.startswith(own_url):
+            route = request.path[len(own_url) :]
     links = []
     for code, name in settings.LANGUAGES:
         target = translations.get(code)
@@ -74,7 +81,8 @@ def language_links(context):
         if target is None:
             continue
         # Built from the request: the switcher and hreflang name the host the visitor reached.
-        url = request.build_absolute_uri(target.get_url(request)) if request else target.url
+        path = target.get_url(request) + (route if code in translations else "")
+        url = request.build_absolute_uri(path) if request else target.url
         links.append(
             {
                 "code": code,
