@@ -7,6 +7,7 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, TranslatableMixin
@@ -76,6 +77,14 @@ class CampaignPage(Page):
         index.SearchField("lead"),
         index.SearchField("body"),
     ]
+    api_fields = [
+        APIField("slogan"),
+        APIField("start_date"),
+        APIField("end_date"),
+        APIField("lead"),
+        APIField("cover_image"),
+        APIField("body"),
+    ]
     parent_page_types = ["campaigns.CampaignIndexPage"]
     subpage_types = []
 
@@ -136,6 +145,13 @@ class VolunteerEventPage(EventPage):
         index.SearchField("tasks"),
         index.SearchField("recap"),
     ]
+    api_fields = EventPage.api_fields + [
+        APIField("business_district"),
+        APIField("tasks"),
+        APIField("tags"),
+        APIField("recap"),
+        APIField("roles"),
+    ]
     parent_page_types = ["campaigns.CampaignIndexPage"]
     subpage_types = []
 
@@ -167,6 +183,8 @@ class VolunteerRole(TranslatableMixin, Orderable):
     name = models.CharField(_("role"), max_length=60, help_text=_("For example 宣传员 or 引导员."))
     slots = models.PositiveSmallIntegerField(_("places"))
     description = models.CharField(_("what this role does"), max_length=255, blank=True)
+
+    api_fields = [APIField("name"), APIField("slots"), APIField("description")]
 
     panels = [FieldPanel("name"), FieldPanel("slots"), FieldPanel("description")]
 

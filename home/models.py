@@ -8,6 +8,7 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import StreamField
 from wagtail.models import Page
@@ -47,6 +48,7 @@ class HomePage(Page):
     ]
 
     search_fields = Page.search_fields + [index.SearchField("hero_text"), index.SearchField("body")]
+    api_fields = [APIField("hero_title"), APIField("hero_text"), APIField("hero_image"), APIField("body")]
 
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = [
@@ -162,6 +164,14 @@ class ArticlePage(Page):
         index.SearchField("body"),
         index.FilterField("date"),
         index.FilterField("category"),
+    ]
+    api_fields = [
+        APIField("date"),
+        APIField("category"),
+        APIField("lead"),
+        APIField("cover_image"),
+        APIField("tags"),
+        APIField("body"),
     ]
 
     parent_page_types = ["home.ArticleIndexPage"]

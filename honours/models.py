@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, TranslatableMixin
@@ -57,6 +58,7 @@ class HonourListPage(Page):
         index.RelatedFields("entries", [index.SearchField("name"), index.SearchField("citation")]),
         index.FilterField("year"),
     ]
+    api_fields = [APIField("year"), APIField("category"), APIField("intro"), APIField("entries")]
     parent_page_types = ["honours.HonourIndexPage"]
     subpage_types = []
 
@@ -94,6 +96,9 @@ class HonourEntry(TranslatableMixin, Orderable):
         verbose_name=_("photo"),
     )
     name_sort_key = models.CharField(max_length=255, editable=False, blank=True)
+
+    # Public on the list anyway; the credit code is an organisation's (persons have none).
+    api_fields = [APIField("name"), APIField("organisation"), APIField("credit_code"), APIField("citation")]
 
     panels = [
         FieldPanel("name"),

@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from integrity_site.api import api_router
 from integrity_site.core import fresh_forms, page_cache
 from integrity_site.core.sitemap import SiteSitemap
 from integrity_site.health import healthz
@@ -14,6 +15,7 @@ from integrity_site.robots import favicon, robots_txt
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
+    path("api/v2/", api_router.urls),
     path("documents/", include(wagtaildocs_urls)),
     # Computed once per change: the page cache keeps it, and drops it whenever a page changes.
     path("sitemap.xml", page_cache.cacheable(sitemap), {"sitemaps": {"pages": SiteSitemap}}, name="sitemap"),

@@ -4,6 +4,7 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, TranslatableMixin
@@ -121,6 +122,7 @@ class LecturePage(EventPage):
         index.SearchField("recap"),
         index.RelatedFields("speakers", [index.RelatedFields("speaker", [index.SearchField("name")])]),
     ]
+    api_fields = EventPage.api_fields + [APIField("topic"), APIField("tags"), APIField("recap")]
 
     parent_page_types = ["lectures.LectureIndexPage"]
     subpage_types = []

@@ -3,6 +3,7 @@ of the app's views; the pledges and the pledge text are ``pledges.records``."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Locale
@@ -27,6 +28,7 @@ class PledgePage(RoutablePageMixin, SectionIndexPage):
 
     content_panels = SectionIndexPage.content_panels + [FieldPanel("pledge_text")]
     search_fields = SectionIndexPage.search_fields + [index.SearchField("pledge_text")]
+    api_fields = SectionIndexPage.api_fields + [APIField("pledge_text")]
     subpage_types = []
     editor_section = "campaigns"
 

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Page
@@ -79,6 +80,14 @@ class EventPage(RoutablePageMixin, Page):
         index.SearchField("location"),
         index.SearchField("body"),
         index.FilterField("start_at"),
+    ]
+    api_fields = [
+        APIField("start_at"),
+        APIField("end_at"),
+        APIField("location"),
+        APIField("summary"),
+        APIField("body"),
+        APIField("registration_enabled"),
     ]
 
     event_panels = [
