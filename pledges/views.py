@@ -126,14 +126,11 @@ def sign(request, page):
             page.render(request, context_overrides={**context, "form": form, "rate_limited": True}), 429
         )
     pledge = services.submit_pledge(data, text_revision)
+    site = page.get_site()
     services.send_confirmation_email(
         pledge,
-        confirm_url=absolute_url(
-            route_url(page, "confirm", services.confirmation_token(pledge)), page.get_site()
-        ),
-        withdraw_url=absolute_url(
-            route_url(page, "withdraw", services.withdrawal_token(pledge)), page.get_site()
-        ),
+        confirm_url=absolute_url(route_url(page, "confirm", services.confirmation_token(pledge)), site),
+        withdraw_url=absolute_url(route_url(page, "withdraw", services.withdrawal_token(pledge)), site),
     )
     return page.render(request, template="pledges/sent.html", context_overrides={"email": pledge.email})
 

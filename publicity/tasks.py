@@ -43,11 +43,6 @@ def stale_after():
     return datetime.timedelta(seconds=seconds)
 
 
-def _write(work, what):
-    """A small write of the run's state, tried again while the database is busy."""
-    return retry_when_busy(work, what=what)
-
-
 def run_import(run, progress=None):
     """Import the run's file and record how it ended on the run, whoever started it (the admin's
     background task or the command line). The run must be RUNNING. With every committed batch the
@@ -57,14 +52,14 @@ def run_import(run, progress=None):
     running = runs.filter(status=ImportRun.Status.RUNNING)
 
     def report_progress(summary, bytes_done, bytes_total):
-        alive = _write(
+        alive = retry_when_busy(
             lambda: running.update(
                 rows_done=summary.rows,
                 bytes_done=bytes_done,
                 bytes_total=bytes_total,
                 heartbeat_at=timezone.now(),
             ),
-            "import's progress",
+            what="import's progress",
         )
         if not alive:
             raise ImportAbandoned(_("The import was stopped: it had been marked as interrupted."))
@@ -88,7 +83,7 @@ def run_import(run, progress=None):
     except BaseException as error:
         record_failure(running, describe_failure(error))
         raise
-    _write(
+    retry_when_busy(
         lambda: running.update(
             status=ImportRun.Status.FINISHED,
             summary=summary.as_dict(),
@@ -96,7 +91,7 @@ def run_import(run, progress=None):
             report_path=report,
             finished_at=timezone.now(),
         ),
-        "import's summary",
+        what="import's summary",
     )
     return summary
 
@@ -113,9 +108,9 @@ def describe_failure(error):
 def record_failure(runs, message):
     """Mark the run failed, as well as the database lets: the original error matters more."""
     try:
-        _write(
+        retry_when_busy(
             lambda: runs.update(status=ImportRun.Status.FAILED, error=message, finished_at=timezone.now()),
-            "import's failure",
+            what="import's failure",
         )
     except DatabaseError as error:
         # The run stays RUNNING under a process about to end: fail_stale_runs() catches it.
@@ -134,7 +129,7 @@ def start_run(run_id):
 
 @task(backend="background")
 def import_uploaded_feed(run_id):
-    if not _write(lambda: start_run(run_id), "import's start"):
+    if not retry_when_busy(lambda: start_run(run_id), what="import's start"):
         return {"error": "the import run is no longer queued"}
     run = ImportRun.objects.get(pk=run_id)
     try:

@@ -69,7 +69,7 @@ class SectionFeed(Feed):
         return page.title
 
     def item_description(self, page):
-        return page_description(page)
+        return self.index_page.feed_item_description(page)
 
     def item_link(self, page):
         return page.get_full_url(self.request)
@@ -101,6 +101,9 @@ class FeedIndexMixin:
     def feed_date(self, page):
         return page.first_published_at
 
+    def feed_item_description(self, page):
+        return page_description(page)
+
     def get_cached_paths(self):
         return ["/", "rss/", "atom/"]
 
@@ -117,6 +120,10 @@ class FeedIndexMixin:
     @property
     def feed_links(self):
         return [
-            {"type": "application/rss+xml", "title": f"{self.title} (RSS)", "url": self.url + "rss/"},
+            {"type": "application/rss+xml", "title": f"{self.title} (RSS)", "url": self.rss_feed_url},
             {"type": "application/atom+xml", "title": f"{self.title} (Atom)", "url": self.url + "atom/"},
         ]
+
+    @property
+    def rss_feed_url(self):
+        return self.url + self.reverse_subpage("rss_feed")

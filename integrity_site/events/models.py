@@ -18,10 +18,11 @@ from wagtail.search import index
 
 from integrity_site.core import page_cache
 from integrity_site.core.blocks import BodyBlock
+from integrity_site.core.feeds import FeedIndexMixin
 
 from . import views
 from .calendar import event_calendar_response
-from .feeds import EventAtomFeed, EventFeed
+from .feeds import event_feed_description
 from .records import Registration, SeatPool, Venue  # noqa: F401  (the app's data models, loaded with it)
 from .services import next_change
 
@@ -194,9 +195,9 @@ class EventPage(RoutablePageMixin, Page):
         return max(capacity - (getattr(self, "seats_taken_total", 0) or 0), 0)
 
 
-class EventIndexMixin:
+class EventIndexMixin(FeedIndexMixin):
     """For index pages of events (with ``RoutablePageMixin``): the events below the
-    page, a subscribable iCalendar feed at ``ical/`` and RSS at ``rss/``."""
+    page, a subscribable iCalendar feed at ``ical/``, and RSS and Atom (``FeedIndexMixin``)."""
 
     feed_size = 50
 
@@ -207,8 +208,14 @@ class EventIndexMixin:
     def feed_events_for_calendar(self):
         return list(self.feed_events().select_related("venue", "locale")[: self.feed_size])
 
+    def feed_pages(self):
+        return self.feed_events_for_calendar()
+
+    def feed_item_description(self, event):
+        return event_feed_description(event)
+
     def get_cached_paths(self):
-        return ["/", "ical/", "rss/", "atom/"]
+        return [*super().get_cached_paths(), "ical/"]
 
     @path("ical/")
     @page_cache.cacheable
@@ -221,27 +228,6 @@ class EventIndexMixin:
             download=False,
         )
 
-    @path("rss/")
-    @page_cache.cacheable
-    def rss_feed(self, request):
-        return EventFeed()(request, index_page=self)
-
-    @path("atom/")
-    @page_cache.cacheable
-    def atom_feed(self, request):
-        return EventAtomFeed()(request, index_page=self)
-
-    @property
-    def feed_links(self):
-        return [
-            {"type": "application/rss+xml", "title": f"{self.title} (RSS)", "url": self.rss_feed_url},
-            {"type": "application/atom+xml", "title": f"{self.title} (Atom)", "url": self.url + "atom/"},
-        ]
-
     @property
     def calendar_feed_url(self):
         return self.url + self.reverse_subpage("calendar_feed")
-
-    @property
-    def rss_feed_url(self):
-        return self.url + self.reverse_subpage("rss_feed")
