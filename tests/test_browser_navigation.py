@@ -45,6 +45,16 @@ def inside(box, viewport):
     )
 
 
+def links_screen_readers_get(page):
+    """The names of the links in Chromium's accessibility tree: what a screen reader is given."""
+    tree = page.context.new_cdp_session(page).send("Accessibility.getFullAXTree")
+    return {
+        node["name"]["value"]
+        for node in tree["nodes"]
+        if node.get("role", {}).get("value") == "link" and not node.get("ignored") and "name" in node
+    }
+
+
 def header_in_sight(page, viewport):
     for selector in (
         ".brand",
@@ -62,16 +72,19 @@ def test_every_section_is_one_tap_away_on_a_phone_and_in_one_row_on_a_wide_scree
 ):
     page = browser_page
     page.goto(live_server.url + path)
-    links = page.locator(".main-nav a")
+    links = page.locator(".nav-menu a")
+    names = [section.title for section in sections] if path == "/" else ENGLISH_SECTIONS
     assert links.count() == len(sections)
     header_in_sight(page, PHONE)
     assert not links.first.is_visible()  # folded away: the header keeps to two rows
+    assert not set(names) & links_screen_readers_get(page)
 
     summary = page.get_by_text(menu, exact=True)
     assert inside(summary.bounding_box(), PHONE)
     summary.click()
     for number in range(links.count()):
         assert inside(links.nth(number).bounding_box(), PHONE), links.nth(number).inner_text()
+    assert set(names) <= links_screen_readers_get(page)
     summary.click()
     assert not links.first.is_visible()
 
@@ -79,16 +92,21 @@ def test_every_section_is_one_tap_away_on_a_phone_and_in_one_row_on_a_wide_scree
     summary.focus()
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.closest('.main-nav') !== null")
+    assert page.evaluate("document.activeElement.closest('.nav-menu') !== null")
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
 
     page.set_viewport_size(WIDE)
     page.goto(live_server.url + path)
     assert not summary.is_visible()
-    boxes = [links.nth(number).bounding_box() for number in range(links.count())]
-    assert all(inside(box, WIDE) for box in boxes)
+    row = page.locator(".nav-row a")
+    boxes = [row.nth(number).bounding_box() for number in range(row.count())]
+    assert len(boxes) == len(sections) and all(inside(box, WIDE) for box in boxes)
     assert len({box["y"] for box in boxes}) == 1  # one row
+    assert set(names) <= links_screen_readers_get(page)
     header_in_sight(page, WIDE)
+    page.locator(".header-search button").focus()
+    page.keyboard.press("Tab")  # from the search, the keyboard goes on to the first section
+    assert page.evaluate("document.activeElement.textContent") == names[0]
 
 
 def test_the_header_search_finds_pages_in_the_visitors_language(live_server, browser_page, sections):
@@ -109,7 +127,7 @@ def test_the_elder_friendly_mode_stays_on_from_page_to_page_until_switched_off(
 
     page.get_by_role("button", name="长辈模式").click()
     page.get_by_text("菜单", exact=True).click()
-    page.locator(".main-nav a").first.click()  # another page
+    page.locator(".nav-menu a").first.click()  # another page
     page.wait_for_url(f"**{sections[0].url}")
 
     assert page.get_by_role("button", name="退出长辈模式").is_visible()
@@ -119,8 +137,8 @@ def test_the_elder_friendly_mode_stays_on_from_page_to_page_until_switched_off(
     summary = page.get_by_text("菜单", exact=True)
     assert summary.bounding_box()["height"] >= 60  # the main controls: at least 60 px
     summary.click()
-    for number in range(page.locator(".main-nav a").count()):
-        assert page.locator(".main-nav a").nth(number).bounding_box()["height"] >= 60
+    for number in range(page.locator(".nav-menu a").count()):
+        assert page.locator(".nav-menu a").nth(number).bounding_box()["height"] >= 60
     for selector in (".elder-switch .elder-off", ".header-search button", ".header-search input"):
         assert page.locator(selector).bounding_box()["height"] >= 44, selector
     # Black text on white, no motion.
