@@ -145,6 +145,7 @@ def test_the_elder_friendly_mode_stays_on_from_page_to_page_until_switched_off(
     assert page.evaluate("getComputedStyle(document.querySelector('main h1')).color") == "rgb(0, 0, 0)"
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
     assert page.evaluate("getComputedStyle(document.querySelector('a')).transitionDuration") == "0s"
+    assert "cursor-large.svg" in page.evaluate("getComputedStyle(document.documentElement).cursor")
 
     page.goto(live_server.url + "/en/")  # a later visit, in the other language
     assert page.get_by_role("button", name="Standard text").is_visible()

@@ -3,7 +3,11 @@ it stays on (a cookie) until switched off; the switch sends the visitor back to 
 the page cache keeps one copy of each page for everyone, and the mode comes from a stylesheet
 that no shared cache keeps."""
 
+import re
+
 import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.test import Client
 
 from integrity_site.core import elder_mode, page_cache
@@ -94,6 +98,9 @@ def test_the_mode_stylesheet_follows_the_visitors_cookie_and_is_kept_by_no_share
     for response in (standard, elder):
         assert "private" in response["Cache-Control"] and "no-cache" in response["Cache-Control"]
         assert "Cookie" in response["Vary"]
+    # Its images (the extra-large mouse pointer) are the site's static files, named by their URLs.
+    images = re.findall(r'url\("([^"]+)"\)', elder.content.decode())
+    assert images and all(finders.find(url.removeprefix(settings.STATIC_URL)) for url in images)
     # Unchanged since the last visit: the browser's copy is good (304, nothing sent again).
     again = client.get(STYLESHEET, HTTP_IF_NONE_MATCH=elder["ETag"])
     assert again.status_code == 304

@@ -12,12 +12,14 @@ the browser asks again (a 304 when nothing changed) on every page.
 """
 
 import hashlib
+import re
 from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
+from django.templatetags.static import static
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
@@ -64,9 +66,12 @@ def switch(request):
 
 
 def _read_rules():
+    """The stylesheet's text, its images (``url("../img/…")``, relative to the static file) named
+    by their static URLs, since it is served from another address."""
     path = finders.find(STYLESHEET)
     with open(path, encoding="utf-8") as file:
-        return file.read()
+        text = file.read()
+    return re.sub(r'url\("\.\./([^"]+)"\)', lambda match: f'url("{static(match.group(1))}")', text)
 
 
 _cached_rules = lru_cache(maxsize=1)(_read_rules)
