@@ -7,7 +7,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from integrity_site.api import api_router
-from integrity_site.core import fresh_forms, page_cache
+from integrity_site.core import elder_mode, fresh_forms, page_cache
 from integrity_site.core.sitemap import SiteSitemap
 from integrity_site.health import healthz
 from integrity_site.robots import favicon, robots_txt
@@ -23,6 +23,9 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     # The CSRF token for forms on cached pages (core/fresh_forms.py).
     path("csrf/", fresh_forms.csrf_token_view, name="csrf_token"),
+    # The elder-friendly mode: the switch in every page's header, and its per-visitor stylesheet.
+    path("elder-mode/", elder_mode.switch, name="elder_mode_switch"),
+    path("elder-mode.css", elder_mode.stylesheet, name="elder_mode_stylesheet"),
 ]
 
 if settings.DEBUG:

@@ -222,6 +222,16 @@ def test_css_is_served_compressed_with_a_hashed_name_and_cached_for_a_year(stack
     assert status == 200 and f"max-age={ONE_YEAR}" not in headers.get("cache-control", "")
 
 
+def test_the_elder_friendly_mode_comes_from_a_private_stylesheet_whose_images_have_hashed_names(stack):
+    status, headers, body = stack.get("/elder-mode.css", Cookie="elder_mode=on")
+
+    assert status == 200 and b"font-size: 20px" in body
+    assert "private" in headers["cache-control"]
+    [pointer] = re.findall(rb'url\("(/static/img/cursor-large\.[0-9a-f]{12}\.svg)"\)', body)
+    assert stack.get(pointer.decode())[0] == 200
+    assert b"font-size" not in stack.get("/elder-mode.css")[2]
+
+
 def test_images_come_from_media_root_but_documents_never_straight_from_the_disk(stack):
     for folder in ("images", "documents"):
         (stack.folder / "media" / folder).mkdir(parents=True, exist_ok=True)

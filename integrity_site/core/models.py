@@ -15,6 +15,15 @@ from wagtail.search import index
 class SiteSettings(BaseSiteSetting):
     """The credit office's contact details and site-wide policies, edited under Settings."""
 
+    site_name_en = models.CharField(
+        _("site name (English)"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "The site's name on English pages (page titles, share cards). The Chinese name is the "
+            "site's own name under Settings → Sites."
+        ),
+    )
     office_name = models.CharField(_("office name"), max_length=120, blank=True)
     office_name_en = models.CharField(_("office name (English)"), max_length=200, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
@@ -46,6 +55,7 @@ class SiteSettings(BaseSiteSetting):
     )
 
     panels = [
+        FieldPanel("site_name_en"),
         MultiFieldPanel(
             [
                 FieldPanel("office_name"),
@@ -74,6 +84,14 @@ class SiteSettings(BaseSiteSetting):
             if english:
                 return english
         return getattr(self, field_name)
+
+    @property
+    def display_site_name(self):
+        """The English name on English pages; empty elsewhere (the Wagtail site's name is the
+        Chinese one)."""
+        if (get_language() or "").startswith("en"):
+            return self.site_name_en
+        return ""
 
     @property
     def display_office_name(self):

@@ -21,3 +21,12 @@ def search_sections(query):
     """The non-empty sections that the apps have for ``query``, in hook order."""
     sections = [function(query) for function in hooks.get_hooks(SEARCH_SECTIONS_HOOK)]
     return [section for section in sections if section is not None and section.items]
+
+
+# The page type of the site search, which the header's search form sends to: the search app
+# answers with its page model, so that the header names no app.
+SEARCH_PAGE_TYPE_HOOK = "register_search_page_type"
+
+
+def search_page_types():
+    return tuple(function() for function in hooks.get_hooks(SEARCH_PAGE_TYPE_HOOK))

@@ -33,6 +33,7 @@ class PageSpec:
 
 
 SITE_SETTINGS = {
+    "site_name_en": "Integrity Lixia",
     "office_name": Text("历下区社会信用体系建设工作办公室", "Lixia District Social Credit Office"),
     "address": Text("山东省济南市历下区", "Lixia District, Jinan, Shandong"),
     "phone": "12345",

@@ -104,6 +104,10 @@ class DemoLoader:
     def fill_site_settings(self, site):
         site_settings = SiteSettings.for_site(site)
         if site_settings.office_name:
+            if not site_settings.site_name_en:  # settings filled before the site had an English name
+                site_settings.site_name_en = SITE_SETTINGS["site_name_en"]
+                site_settings.save()
+                self.changed("site settings")
             return
         for name, raw in SITE_SETTINGS.items():
             if isinstance(raw, Text):

@@ -6,6 +6,8 @@ from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 from wagtail.models import Locale, Page, Site
 
 from integrity_site.core.links import absolute_url
+from integrity_site.core.models import SiteSettings
+from integrity_site.core.search_sections import search_page_types
 from integrity_site.core.share import page_description, page_image
 
 register = template.Library()
@@ -41,16 +43,48 @@ def site_root(context):
     return _site_root(context.get("request"))
 
 
-@register.simple_tag(takes_context=True)
-def navigation_pages(context):
-    root = _site_root(context.get("request"))
+def _root_children(request):
+    """The live pages right below the site root (the sections, the search page), in the current
+    language: one query for the navigation and the header's search form."""
+    root = _site_root(request)
     if root is None:
         return []
+    cached = getattr(request, "_root_children", None)
+    if cached is not None and cached[0] == root.pk:
+        return cached[1]
+    children = list(root.get_children().live())
+    request._root_children = (root.pk, children)
+    return children
+
+
+@register.simple_tag(takes_context=True)
+def navigation_pages(context):
     current_path = getattr(context.get("page"), "url_path", "") or ""
-    items = list(root.get_children().live().in_menu())
+    items = [child for child in _root_children(context.get("request")) if child.show_in_menus]
     for item in items:
         item.is_active = current_path.startswith(item.url_path)
     return items
+
+
+@register.simple_tag(takes_context=True)
+def search_page(context):
+    """The site search page of the current language, for the header's search form."""
+    types = search_page_types()
+    for child in _root_children(context.get("request")):
+        if types and issubclass(child.specific_class or type(None), types):
+            return child
+    return None
+
+
+@register.simple_tag(takes_context=True)
+def site_name(context):
+    """The site's name in the current language: the English name in the site settings on English
+    pages, else the Wagtail site's name."""
+    request = context.get("request")
+    site = Site.find_for_request(request) if request is not None else None
+    if site is None:
+        return ""
+    return SiteSettings.for_request(request).display_site_name or site.site_name
 
 
 @register.simple_tag(takes_context=True)
@@ -111,7 +145,7 @@ def share_meta(context):
         "title": getattr(page, "seo_title", "") or page.title,
         "description": page_description(page),
         "canonical": page.get_full_url(request),
-        "site_name": site.site_name if site else "",
+        "site_name": site_name(context),
         "type": "article" if getattr(page, "date", None) or getattr(page, "start_at", None) else "website",
         "locale": "zh_CN" if get_language() == settings.LANGUAGE_CODE else "en_US",
         "image_url": absolute_url(image_url, site),
