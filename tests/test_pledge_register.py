@@ -252,3 +252,18 @@ def test_the_register_shows_chinese_dates_and_the_english_one_english_names(clie
     assert "解放路街道" not in table and "餐饮" not in table and "年" not in table
     options = english[english.index('name="subdistrict"') : english.index("</select>")]
     assert not re.search(r">[^<]*[\u4e00-\u9fff][^<]*</option>", options)
+
+
+def test_the_english_certificate_names_kind_industry_and_subdistrict_in_english(
+    client, pledge_page, en_locale
+):
+    from integrity_site.core.translation import translate_object
+
+    pledge = factories.PledgeFactory(
+        state="approved", entity_kind="enterprise", industry="catering", subdistrict="解放路街道"
+    )
+    english = translate_object(pledge_page, en_locale, {})
+    content = client.get(english.url + f"certificate/{pledge.number}/").text
+    details = content[content.index('class="certificate-details"') :].split("</dl>")[0]
+    assert "<dd>Enterprise</dd>" in details and "<dd>Catering</dd>" in details
+    assert "Jiefang Road Subdistrict" in details and "解放路街道" not in details

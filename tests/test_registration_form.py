@@ -169,7 +169,10 @@ def test_registration_not_yet_open_says_when_it_opens(client, lecture, en_locale
     lecture.registration_opens_at = timezone.now() + datetime.timedelta(hours=5)
     lecture.save_revision().publish()
     english = translate_object(lecture, en_locale, {})
-    assert "Registration opens on" in client.get(english.url).text
+    page = client.get(english.url).text
+    assert (
+        "Registration opens on" in page and "..<" not in page and "报名将于" in client.get(lecture.url).text
+    )
 
 
 def test_the_private_link_cancels_and_the_first_person_waiting_moves_up(client, lecture):
