@@ -251,8 +251,11 @@ def test_a_volunteer_event_names_each_roles_places_in_chinese_punctuation(client
         parent=campaigns, title="宽厚里邀约", registration_enabled=True, roles=[("宣传员", 5), ("引导员", 3)]
     )
 
+    event.roles.filter(name="宣传员").update(description="向商户发放承诺书")
+
     chinese = client.get(event.url).text
     assert "宣传员：剩余名额5个（共5个）" in chinese and "宣传员:" not in chinese
+    assert "<strong>宣传员</strong> ×5：向商户发放承诺书" in chinese
     assert '<option value="" selected>请选择岗位</option>' in chinese and "---------" not in chinese
 
     english = client.get(translate_object(event, en_locale, {}).url).text
