@@ -409,9 +409,8 @@ def use_database(env):
 
 
 def the_site():
-    from django.conf import settings
-
     from home.models import ArticleIndexPage
+    from integrity_site.core.subdistricts import subdistricts
     from lectures.models import LecturePage
     from pledges.models import PledgePage
     from publicity.models import PublicityPage
@@ -433,7 +432,7 @@ def the_site():
         "pledge": pledge.url,
         "news_id": news.pk,
         "browse": browse,
-        "subdistrict": settings.SUBDISTRICTS[0],
+        "subdistrict": subdistricts()[0][0],
     }
 
 

@@ -1,10 +1,10 @@
 import re
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from integrity_site.core import subdistricts
 from integrity_site.core.credit_code import normalize_credit_code, validate_credit_code
 from integrity_site.core.mobile import is_mainland_mobile, normalize_mobile
 from integrity_site.core.spreadsheets import looks_like_formula
@@ -15,8 +15,8 @@ from .records import EntityKind, Industry
 URL_PATTERN = re.compile(r"(https?://|www\.|\b[\w-]+\.(com|cn|net|org|top|xyz|info|io)\b)", re.IGNORECASE)
 
 
-def subdistrict_choices(empty_label="---------"):
-    return [("", empty_label)] + [(name, name) for name in settings.SUBDISTRICTS]
+def subdistrict_choices(empty_label=None):
+    return [("", empty_label or _("Choose a subdistrict")), *subdistricts.subdistrict_choices()]
 
 
 def subdistrict_filter_choices():
@@ -38,6 +38,7 @@ class PledgeForm(forms.Form):
         label=_("Merchant name"),
         max_length=120,
         help_text=_("As on the business licence."),
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
     credit_code = forms.CharField(
         label=_("Unified social credit code"),
@@ -48,25 +49,32 @@ class PledgeForm(forms.Form):
         ),
     )
     entity_kind = forms.ChoiceField(label=_("Entity kind"), choices=EntityKind.choices)
-    industry = forms.ChoiceField(label=_("Industry"), choices=[("", "---------"), *Industry.choices])
+    industry = forms.ChoiceField(
+        label=_("Industry"), choices=[("", _("Choose an industry")), *Industry.choices]
+    )
     subdistrict = forms.ChoiceField(label=_("Subdistrict"), choices=subdistrict_choices)
-    address = forms.CharField(label=_("Business address"), max_length=255)
+    address = forms.CharField(
+        label=_("Business address"),
+        max_length=255,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
     contact_person = forms.CharField(
         label=_("Contact person"),
         max_length=60,
         help_text=_("Not published."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     mobile = forms.CharField(
         label=_("Mobile number"),
         max_length=20,
         help_text=_("Not published."),
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel-national", "inputmode": "tel"}),
     )
     email = forms.EmailField(
         label=_("E-mail"),
         max_length=254,
         help_text=_("We send the confirmation link here. Not published."),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email", "spellcheck": "false"}),
     )
     signatory_name = forms.CharField(
         label=_("Signed by"),

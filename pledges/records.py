@@ -15,6 +15,7 @@ from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
 from integrity_site.core.credit_code import validate_credit_code
+from integrity_site.core.subdistricts import subdistrict_label
 from integrity_site.core.text import validate_name_text
 
 
@@ -48,6 +49,27 @@ class PledgeText(DraftStateMixin, RevisionMixin, models.Model):
         return self.title
 
 
+class PledgeTextVersion(models.Model):
+    """The version number of one published revision of a pledge text: 第1版, 第2版 … counted per
+    text in the order of publication. (A revision's id counts every draft of every object.)"""
+
+    text = models.ForeignKey(PledgeText, on_delete=models.CASCADE, related_name="versions")
+    revision = models.OneToOneField(
+        "wagtailcore.Revision", on_delete=models.CASCADE, related_name="pledge_text_version"
+    )
+    number = models.PositiveIntegerField(_("version"))
+
+    class Meta:
+        verbose_name = _("pledge text version")
+        verbose_name_plural = _("pledge text versions")
+        constraints = [
+            models.UniqueConstraint(fields=["text", "number"], name="pledges_one_number_per_text_version"),
+        ]
+
+    def __str__(self):
+        return f"{self.text_id} v{self.number}"
+
+
 class PledgeState(models.TextChoices):
     SUBMITTED = "submitted", _("submitted (awaiting e-mail confirmation)")
     CONFIRMED = "confirmed", _("confirmed (awaiting review)")
@@ -68,9 +90,9 @@ BLOCKING_STATE = PledgeState.APPROVED
 
 
 class EntityKind(models.TextChoices):
-    ENTERPRISE = "enterprise", _("enterprise")
-    INDIVIDUAL_BUSINESS = "individual_business", _("individual business")
-    SOCIAL_ORGANISATION = "social_organisation", _("social organisation")
+    ENTERPRISE = "enterprise", _("Enterprise")
+    INDIVIDUAL_BUSINESS = "individual_business", _("Individual business")
+    SOCIAL_ORGANISATION = "social_organisation", _("Social organisation")
 
 
 # The 信用承诺 category of each kind, for partner platforms.
@@ -82,17 +104,17 @@ ENTITY_KIND_CATEGORY = {
 
 
 class Industry(models.TextChoices):
-    CATERING = "catering", _("catering")
-    RETAIL = "retail", _("retail")
-    ACCOMMODATION = "accommodation", _("accommodation")
-    CULTURE_TOURISM = "culture_tourism", _("culture and tourism")
-    LOCAL_SERVICES = "local_services", _("local services")
-    MEDICINE = "medicine", _("medicine and pharmacies")
-    EDUCATION = "education", _("education and training")
-    FINANCE = "finance", _("finance")
-    PROPERTY = "property", _("property and housing")
-    TRANSPORT = "transport", _("transport and logistics")
-    OTHER = "other", _("other")
+    CATERING = "catering", _("Catering")
+    RETAIL = "retail", _("Retail")
+    ACCOMMODATION = "accommodation", _("Accommodation")
+    CULTURE_TOURISM = "culture_tourism", _("Culture and tourism")
+    LOCAL_SERVICES = "local_services", _("Local services")
+    MEDICINE = "medicine", _("Medicine and pharmacies")
+    EDUCATION = "education", _("Education and training")
+    FINANCE = "finance", _("Finance")
+    PROPERTY = "property", _("Property and housing")
+    TRANSPORT = "transport", _("Transport and logistics")
+    OTHER = "other", _("Other")
 
 
 # Certificate numbers: short, easy to read aloud and to type from paper (no 0/O, 1/I/L).
@@ -196,6 +218,9 @@ class Pledge(index.Indexed, models.Model):
 
     def __str__(self):
         return f"{self.merchant_name} ({self.credit_code})"
+
+    def get_subdistrict_display(self):
+        return subdistrict_label(self.subdistrict)
 
     @property
     def is_active(self):

@@ -4,14 +4,22 @@
 from django.shortcuts import render
 from wagtail.models import Locale
 
+from integrity_site.core.credit_checks import credit_profile_linker
+
 from .models import pledge_page
 from .records import Pledge
-from .views import PUBLIC_FIELDS, certificate_url, route_url
+from .texts import version_number
+from .views import PUBLIC_FIELDS, SIGNED_TEXT_RELATED, certificate_url, route_url
 
 
 def verify(request, number):
     """The short address the QR code points to: is this pledge valid, expired or revoked?"""
-    pledge = Pledge.objects.filter(number=number.upper()).only(*PUBLIC_FIELDS).first()
+    pledge = (
+        Pledge.objects.filter(number=number.upper())
+        .select_related(*SIGNED_TEXT_RELATED)
+        .only(*PUBLIC_FIELDS, "text_revision__created_at", "text_revision__pledge_text_version__number")
+        .first()
+    )
     if pledge is not None and pledge.approved_at is None:
         pledge = None  # never approved: nothing to verify in public
     page = pledge_page(Locale.get_active())
@@ -23,6 +31,8 @@ def verify(request, number):
             "number": number,
             "certificate_link": certificate_url(page, pledge) if page and pledge else "",
             "register_link": route_url(page, "register") if page else "",
+            "text_version": version_number(pledge.text_revision) if pledge else None,
+            "credit_profile_url": credit_profile_linker()(pledge.credit_code) if pledge else "",
         },
     )
     if pledge is None:

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 
+from integrity_site.core.credit_checks import credit_profile_linker
 from integrity_site.core.credit_code import is_valid_credit_code, normalize_credit_code
 from integrity_site.core.fresh_forms import refill_initial
 from integrity_site.core.links import absolute_url
@@ -21,6 +22,8 @@ from .records import Pledge, PledgeState
 from .texts import current_text_revision, signed_text
 
 REGISTER_PAGE_SIZE = 20
+# The signed text with its version number, in the query that reads the pledge.
+SIGNED_TEXT_RELATED = ["text_revision", "text_revision__pledge_text_version"]
 
 # What the register and certificate read: public business details only, never personal data.
 PUBLIC_FIELDS = [
@@ -271,6 +274,7 @@ def register(request, page):
     form = RegisterFilterForm(request.GET or None)
     pledges = paginate(request, register_queryset(form), REGISTER_PAGE_SIZE)
     page_url = page.url
+    profile_url = credit_profile_linker()
     return page.render(
         request,
         template="pledges/register.html",
@@ -278,7 +282,11 @@ def register(request, page):
             "filter_form": form,
             "pledges": pledges,
             "rows": [
-                (pledge, page_url + page.reverse_subpage("certificate", args=[pledge.number]))
+                (
+                    pledge,
+                    page_url + page.reverse_subpage("certificate", args=[pledge.number]),
+                    profile_url(pledge.credit_code),
+                )
                 for pledge in pledges
             ],
             "json_url": route_url(page, "register_json"),
@@ -289,7 +297,7 @@ def register(request, page):
 
 def register_json(request, page):
     form = RegisterFilterForm(request.GET or None)
-    paginator = Paginator(register_queryset(form).select_related("text_revision"), 100)
+    paginator = Paginator(register_queryset(form).select_related(*SIGNED_TEXT_RELATED), 100)
     return JsonResponse(
         register_json_page(request, page, paginator), json_dumps_params={"ensure_ascii": False}
     )
@@ -301,12 +309,13 @@ def register_json(request, page):
 def certificate(request, page, number):
     pledge = (
         Pledge.objects.filter(number=number.upper())
-        .select_related("text_revision")
+        .select_related(*SIGNED_TEXT_RELATED)
         .only(
             *PUBLIC_FIELDS,
             "text_revision__id",
             "text_revision__content",
             "text_revision__created_at",
+            "text_revision__pledge_text_version__number",
         )
         .first()
     )
@@ -326,5 +335,6 @@ def certificate(request, page, number):
             "text": signed_text(pledge.text_revision),
             "verification_url": verification_url,
             "qr_code": qr_svg(verification_url),
+            "credit_profile_url": credit_profile_linker()(pledge.credit_code),
         },
     )

@@ -15,6 +15,9 @@ from django.db import connection
 from django.db.models import BooleanField, Count, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from integrity_site.core.credit_checks import credit_profile_sections
 from integrity_site.core.credit_code import is_valid_credit_code, normalize_credit_code
@@ -217,6 +220,7 @@ class PublicEntry:
     content: str
     violation: str
     fine_amount: object
+    confiscated_amount: object
     licence_number: str
     decision_date: datetime.date
     valid_until: datetime.date
@@ -224,11 +228,103 @@ class PublicEntry:
     status: str
     legal_representative: str
     profile_code: str
+    rows: list = dataclasses.field(default_factory=list)  # [(field, label, text), …] for this kind
+    # Within a credit profile, which names the code and heads each record with its document number.
+    in_profile: bool = False
+
+    @property
+    def details(self):
+        """[(label, text, is_code), …]: what the record shows under its heading."""
+        return [
+            (label, text, field == "credit_code")
+            for field, label, text in self.rows
+            if not (self.in_profile and field in PROFILE_HEADED)
+        ]
 
 
-def public_entry(record):
+# What each kind of record shows, in order, under the labels its source uses: the same column
+# means another thing in each (a licence's document number, a penalty's decision number, a
+# court's case number). Empty values are left out.
+DETAIL_LABELS = {
+    RecordKind.LICENCE: [
+        ("credit_code", _("Unified social credit code")),
+        ("document_number", _("Licence decision number")),
+        ("title", _("Licence decision")),
+        ("category", _("Licence category")),
+        ("content", _("Licence content")),
+        ("licence_number", _("Licence or certificate")),
+        ("authority", _("Licensing authority")),
+        ("decision_date", _("Licence decision date")),
+        ("valid_until", _("Valid until")),
+    ],
+    RecordKind.PENALTY: [
+        ("credit_code", _("Unified social credit code")),
+        ("document_number", _("Penalty decision number")),
+        ("title", _("Penalty name")),
+        ("violation", _("Violation")),
+        ("category", _("Penalty category")),
+        ("content", _("Penalty content")),
+        ("fine_amount", _("Fine")),
+        ("confiscated_amount", _("Confiscated")),
+        ("licence_number", _("Licence suspended or revoked")),
+        ("authority", _("Penalty authority")),
+        ("decision_date", _("Penalty decision date")),
+        ("publicity_until", _("Public until")),
+    ],
+    RecordKind.DISHONEST: [
+        ("credit_code", _("Unified social credit code")),
+        ("document_number", _("Case number")),
+        ("title", _("Enforcement basis number")),
+        ("violation", _("Circumstances of dishonesty")),
+        ("content", _("Duty set by the judgment")),
+        ("status", _("Performance")),
+        ("authority", _("Enforcing court")),
+        ("decision_date", _("Published on")),
+    ],
+}
+
+
+def ten_thousand_yuan(amount):
+    """An amount in 万元 as a reader writes it: 0.8万元, 12万元, never 0.800000."""
+    text = f"{amount.normalize():f}" if amount is not None else ""
+    return gettext("%(amount)s × 10,000 yuan") % {"amount": text} if text else ""
+
+
+def _detail_text(value):
+    if isinstance(value, datetime.date):
+        return date_format(value, "DATE_FORMAT")
+    return "" if value is None else str(value)
+
+
+def _categories(value):
+    """Feeds separate categories with ";" (警告;罚款): shown as a list (警告、罚款)."""
+    parts = [part.strip() for part in (value or "").replace("；", ";").split(";") if part.strip()]
+    return pgettext("enumeration", ", ").join(parts)
+
+
+# What a credit profile shows of each record above its details.
+PROFILE_HEADED = {"credit_code", "document_number"}
+
+
+def record_rows(entry):
+    """[(field, label, text), …] of a public entry, in the active language."""
+    details = []
+    for field, label in DETAIL_LABELS.get(entry.kind, []):
+        value = getattr(entry, field)
+        if field.endswith("_amount"):
+            text = ten_thousand_yuan(value)
+        elif field == "category":
+            text = _categories(value)
+        else:
+            text = _detail_text(value)
+        if text:
+            details.append((field, label, text))
+    return details
+
+
+def public_entry(record, in_profile=False):
     private_person = record.subject_category == SubjectCategory.NATURAL_PERSON
-    return PublicEntry(
+    entry = PublicEntry(
         kind=record.kind,
         kind_label=record.get_kind_display(),
         name=mask_name(record.subject_name) if private_person else record.subject_name,
@@ -241,6 +337,7 @@ def public_entry(record):
         content=record.content,
         violation=record.violation,
         fine_amount=record.fine_amount,
+        confiscated_amount=record.confiscated_amount,
         licence_number=record.licence_number,
         decision_date=record.decision_date,
         valid_until=record.valid_until,
@@ -248,7 +345,10 @@ def public_entry(record):
         status=record.status if record.kind == RecordKind.DISHONEST else "",
         legal_representative=mask_name(record.legal_representative),
         profile_code=record.credit_code,
+        in_profile=in_profile,
     )
+    entry.rows = record_rows(entry)
+    return entry
 
 
 PROFILE_PER_PAGE = 20
@@ -312,7 +412,8 @@ def credit_profile(credit_code, today=None, pages=None, per_page=PROFILE_PER_PAG
     kinds = {}
     for kind, parameter in PROFILE_KINDS:
         page = Paginator(PagedIds(records.filter(kind=kind)), per_page).get_page(pages.get(parameter))
-        kinds[parameter] = ProfileRecords(kind, parameter, page, [public_entry(record) for record in page])
+        entries = [public_entry(record, in_profile=True) for record in page]
+        kinds[parameter] = ProfileRecords(kind, parameter, page, entries)
     sections = credit_profile_sections(code)
     # The name the newest record gives, else what the other sections call the party.
     entries = sorted(

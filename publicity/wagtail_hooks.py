@@ -5,6 +5,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.models import Locale
 
 from integrity_site.core import credit_checks, page_cache
 from integrity_site.core.worker import WORKER_STARTED_HOOK
@@ -50,6 +51,16 @@ def fail_interrupted_imports():
     """Imports whose worker died (killed, out of memory, the machine restarted) are failed as
     interrupted, so that the admin offers to retry them."""
     tasks.fail_stale_runs()
+
+
+@hooks.register(credit_checks.CREDIT_PROFILE_URL_HOOK)
+def credit_profile_links():
+    """Credit profiles live under the publicity page of the visitor's language."""
+    page = PublicityPage.objects.live().public().filter(locale=Locale.get_active()).first()
+    if page is None:
+        return None
+    page_url = page.url
+    return lambda credit_code: page_url + page.reverse_subpage("credit_profile", args=[credit_code])
 
 
 @hooks.register(credit_checks.CREDIT_FEED_HOOK)

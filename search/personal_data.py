@@ -7,10 +7,13 @@ groups read across the separators people put between them (138-5555-1234, 139.55
 370102-19900101-1234, (0531) 8600 1234). Any seven or more digits read so count as a possible
 phone, identity, bank card or QQ number: such queries are rare and never useful as popular
 searches. A date alone (2025-11-26) is not one. E-mail addresses count with their usual disguises (li.xiuying(at)example.com,
-[at], " at " … " dot "), and so does any "@"."""
+[at], " at " … " dot "), and so does any "@". So do unified social credit codes and other long runs
+of letters and digits (registration, licence or card numbers): nobody else searches for them."""
 
 import re
 import unicodedata
+
+from integrity_site.core.credit_code import is_valid_credit_code
 
 # Seven digits or more, with at most two separator characters between two digits. (A mainland
 # mobile number has 11, an identity card number 15 or 18 with a final X, a landline 7 or 8 and
@@ -34,6 +37,20 @@ EMAIL = re.compile(
 )
 
 
+# A run of 15 or more letters and digits with at least five digits: a credit code mistyped, a
+# business registration number, a licence or card number.
+CODE_LIKE = re.compile(r"[0-9A-Za-z]{15,}")
+CODE_DIGITS = 5
+
+
+def _holds_code(text):
+    for found in CODE_LIKE.finditer(text):
+        run = found.group(0).upper()
+        if is_valid_credit_code(run) or sum(char.isdigit() for char in run) >= CODE_DIGITS:
+            return True
+    return False
+
+
 def _as_read(text):
     """Full-width forms folded (NFKC), format and control characters dropped."""
     folded = unicodedata.normalize("NFKC", text or "")
@@ -44,6 +61,6 @@ def _as_read(text):
 
 def holds_personal_data(query):
     text = _as_read(query)
-    if EMAIL.search(text):
+    if EMAIL.search(text) or _holds_code(text):
         return True
     return any(not DATE.fullmatch(found.group(0)) for found in DIGIT_GROUPS.finditer(text))

@@ -2,6 +2,7 @@
 verification address, and the register as 信用承诺 JSON and as RSS. Never personal data."""
 
 import json
+import re
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -131,8 +132,9 @@ def test_the_certificate_shows_the_text_version_signed_even_after_the_text_chang
     response = client.get(pledge_page.url + f"certificate/{pledge.number}/")
     content = response.content.decode()
     assert "不售假冒伪劣商品" in content and "全新的承诺内容" not in content
-    assert str(pledge.text_revision_id) in content
-    assert pledge.valid_until.strftime("%Y-%m-%d") in content
+    assert "承诺书版本" in content and "第1版" in content and "第2版" not in content
+    until = pledge.valid_until
+    assert f"{until.year}年{until.month}月{until.day}日" in content
     assert "<svg" in content  # the QR code, made on the server
     assert f"http://testserver/v/{pledge.number}/" in content
     assert "pledges/certificate.css" in content
@@ -205,3 +207,63 @@ def test_the_verification_address_works_under_the_english_prefix_too(client, ple
     assert pledge.verification_path == f"/v/{pledge.number}/"
     response = client.get(f"/en/v/{pledge.number}/")
     assert response.status_code == 200 and "verification-valid" in response.content.decode()
+
+
+def test_register_certificate_and_verification_link_the_merchants_credit_profile(
+    client, pledge_page, home_page
+):
+    publicity = factories.PublicityPageFactory(parent=home_page)
+    pledge = factories.PledgeFactory(state="approved")
+    profile = publicity.url + f"credit/{pledge.credit_code}/"
+
+    register = client.get(pledge_page.url + "register/").text
+    certificate = client.get(pledge_page.url + f"certificate/{pledge.number}/").text
+    verification = client.get(f"/v/{pledge.number}/").text
+
+    for content in (register, certificate, verification):
+        assert f'<a class="credit-profile-link" href="{profile}">信用档案</a>' in content
+        assert f'<span class="credit-code">{pledge.credit_code}</span>' in content
+    assert client.get(profile).status_code == 200
+
+
+def test_without_a_publicity_page_no_profile_is_linked(client, pledge_page):
+    pledge = factories.PledgeFactory(state="approved")
+    assert "credit-profile-link" not in client.get(pledge_page.url + f"certificate/{pledge.number}/").text
+
+
+def test_a_credit_code_never_breaks_across_lines(db):
+    css = open(finders.find("css/site.css"), encoding="utf-8").read()
+    rule = css[css.index(".credit-code {") :].split("}")[0]
+    assert "white-space: nowrap" in rule and "break-all" not in rule
+
+
+def test_the_register_shows_chinese_dates_and_the_english_one_english_names(client, pledge_page, en_locale):
+    from integrity_site.core.translation import translate_object
+
+    pledge = factories.PledgeFactory(state="approved", subdistrict="解放路街道", industry="catering")
+    until = pledge.valid_until
+    chinese = client.get(pledge_page.url + "register/").text
+    assert f">{until.year}年{until.month}月{until.day}日</time>" in chinese
+    assert "解放路街道" in chinese and "餐饮" in chinese
+
+    english = client.get(translate_object(pledge_page, en_locale, {}).url + "register/").text
+    table = english[english.index('<table class="pledge-table">') :]
+    assert "Jiefang Road Subdistrict" in table and "Catering" in table
+    assert "解放路街道" not in table and "餐饮" not in table and "年" not in table
+    options = english[english.index('name="subdistrict"') : english.index("</select>")]
+    assert not re.search(r">[^<]*[\u4e00-\u9fff][^<]*</option>", options)
+
+
+def test_the_english_certificate_names_kind_industry_and_subdistrict_in_english(
+    client, pledge_page, en_locale
+):
+    from integrity_site.core.translation import translate_object
+
+    pledge = factories.PledgeFactory(
+        state="approved", entity_kind="enterprise", industry="catering", subdistrict="解放路街道"
+    )
+    english = translate_object(pledge_page, en_locale, {})
+    content = client.get(english.url + f"certificate/{pledge.number}/").text
+    details = content[content.index('class="certificate-details"') :].split("</dl>")[0]
+    assert "<dd>Enterprise</dd>" in details and "<dd>Catering</dd>" in details
+    assert "Jiefang Road Subdistrict" in details and "解放路街道" not in details

@@ -246,3 +246,48 @@ def test_a_text_published_while_the_merchant_was_reading_must_be_read_before_sig
     again = form["text_version"].value()
     client.post(pledge_page.url, signing_data(text_version=again))
     assert Pledge.objects.get().text_revision == PledgeText.objects.get().live_revision
+
+
+def field_tag(content, name):
+    import re
+
+    return re.search(rf'<(?:input|select)[^>]*name="{name}"[^>]*>', content).group(0)
+
+
+def test_the_selects_ask_for_a_choice_in_words_not_dashes(client, pledge_page, en_locale):
+    from integrity_site.core.translation import translate_object
+
+    chinese = client.get(pledge_page.url).content.decode()
+    assert '<option value="" selected>请选择街道</option>' in chinese
+    assert '<option value="" selected>请选择行业</option>' in chinese
+    assert "---------" not in chinese
+
+    english = client.get(translate_object(pledge_page, en_locale, {}).url).content.decode()
+    assert '<option value="" selected>Choose a subdistrict</option>' in english
+    assert '<option value="" selected>Choose an industry</option>' in english
+
+
+def test_the_mobile_and_e_mail_fields_are_typed_for_phones_and_styled_like_the_others(client, pledge_page):
+    from django.contrib.staticfiles import finders
+
+    content = client.get(pledge_page.url).content.decode()
+    mobile, email = field_tag(content, "mobile"), field_tag(content, "email")
+    assert 'type="tel"' in mobile and 'inputmode="tel"' in mobile and 'autocomplete="tel-national"' in mobile
+    assert 'type="email"' in email and 'inputmode="email"' in email and 'autocomplete="email"' in email
+    css = open(finders.find("css/site.css"), encoding="utf-8").read()
+    rule = css[css.index(".registration-form input[type=text]") :].split("{")[0]
+    assert "input[type=tel]" in rule and "input[type=email]" in rule
+
+
+def test_english_visitors_choose_subdistricts_and_industries_by_their_english_names(
+    client, pledge_page, en_locale
+):
+    from integrity_site.core.translation import translate_object
+
+    english_page = translate_object(pledge_page, en_locale, {})
+    content = client.get(english_page.url).content.decode()
+    assert '<option value="解放路街道">Jiefang Road Subdistrict</option>' in content
+    assert '<option value="catering">Catering</option>' in content
+    assert '<option value="enterprise">Enterprise</option>' in content
+    response = client.post(english_page.url, signing_data(subdistrict="解放路街道"))
+    assert response.status_code == 200 and Pledge.objects.get().subdistrict == "解放路街道"

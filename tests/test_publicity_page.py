@@ -375,3 +375,90 @@ def test_an_empty_search_finds_nothing_without_asking_the_database(django_assert
     with django_assert_num_queries(0):
         results = search_results("   ")
         assert (results.count(), results[0:20], results.has_more) == (0, [], False)
+
+
+def dishonest_record():
+    return make_record(
+        kind="dishonest",
+        document_number="(2026)鲁0102执1234号",
+        title="(2025)鲁0102民初567号",
+        authority="济南市历下区人民法院",
+        violation="有履行能力而拒不履行生效法律文书确定义务",
+        content="支付货款及利息",
+        status="全部未履行",
+        category="",
+        publicity_until=None,
+    )
+
+
+def test_each_kind_of_record_shows_its_own_labels(client, publicity_page):
+    dishonest_record()
+    make_record(document_number="济历市监罚字〔2026〕101号", fine_amount="0.8")
+    make_record(
+        document_number="济历食许〔2025〕88号",
+        kind="licence",
+        title="食品经营许可决定书",
+        category="普通",
+        publicity_until=None,
+    )
+
+    page = client.get(publicity_page.url, {"q": CODE}).text
+    dishonest = page[page.index("publicity-dishonest") :].split("</article>")[0]
+    penalty = page[page.index("publicity-penalty") :].split("</article>")[0]
+    licence = page[page.index("publicity-licence") :].split("</article>")[0]
+
+    assert "<dt>案号</dt><dd>(2026)鲁0102执1234号</dd>" in dishonest
+    assert "<dt>执行依据文号</dt><dd>(2025)鲁0102民初567号</dd>" in dishonest
+    assert "<dt>执行法院</dt><dd>济南市历下区人民法院</dd>" in dishonest
+    assert "<dt>履行情况</dt>" in dishonest and "<dt>发布时间</dt><dd>2020年11月2日</dd>" in dishonest
+    assert "<dt>名称</dt>" not in dishonest and "决定文书号" not in dishonest and "决定机关" not in dishonest
+    assert "<dt>处罚决定书文号</dt><dd>济历市监罚字〔2026〕101号</dd>" in penalty
+    assert "<dt>处罚类别</dt><dd>警告、罚款</dd>" in penalty and "<dt>处罚机关</dt>" in penalty
+    assert "<dt>行政许可决定文书号</dt><dd>济历食许〔2025〕88号</dd>" in licence
+    assert "<dt>行政许可决定文书名称</dt><dd>食品经营许可决定书</dd>" in licence
+
+
+@pytest.mark.parametrize(
+    ("amount", "shown"), [("0.8", "0.8万元"), ("12", "12万元"), ("0.012345", "0.012345万元")]
+)
+def test_fines_are_shown_in_ten_thousand_yuan_without_trailing_zeros(client, publicity_page, amount, shown):
+    make_record(fine_amount=amount)
+    page = client.get(publicity_page.url, {"q": CODE}).text
+    assert f"<dt>罚款金额</dt><dd>{shown}</dd>" in page and "0000万元" not in page
+
+
+def test_english_records_are_labelled_in_english(client, publicity_page, en_locale):
+    from integrity_site.core.translation import translate_object
+
+    dishonest_record()
+    make_record(fine_amount="0.8")
+    english = translate_object(publicity_page, en_locale, {})
+    page = client.get(english.url, {"q": CODE}).text
+    assert "<dt>Case number</dt>" in page and "<dt>Enforcing court</dt>" in page
+    assert "<dt>Fine</dt><dd>0.8 × 10,000 yuan</dd>" in page
+    assert "<dt>Published on</dt><dd>Nov. 2, 2020</dd>" in page
+
+
+def test_a_credit_profile_names_each_kind_once(client, publicity_page):
+    make_record(document_number="罚-1")
+    make_record(document_number="罚-2")
+    dishonest_record()
+
+    page = client.get(publicity_page.url + f"credit/{CODE}/").text
+    main = page[page.index("<main") : page.index("</main>")]
+    assert main.count("行政处罚") == 1  # the heading of its section, and no badge on each record
+    assert 'class="badge"' not in main
+    assert "<h3>罚-1</h3>" in main and f"统一社会信用代码：{CODE}" in main
+    assert f"<dd>{CODE}</dd>" not in main and f'<span class="credit-code">{CODE}</span>' not in main
+
+
+def test_the_publicity_page_leads_to_credit_profiles(client, publicity_page):
+    make_record(document_number="罚-1")
+    profile = publicity_page.url + f"credit/{CODE}/"
+
+    start = client.get(publicity_page.url).text
+    assert "信用档案：输入18位统一社会信用代码查询" in start
+    by_code = client.get(publicity_page.url, {"q": CODE}).text
+    assert f'<p class="credit-profile-callout"><a href="{profile}">查看{CODE}的信用档案' in by_code
+    by_name = client.get(publicity_page.url, {"q": "伟明餐饮"}).text
+    assert f'<a href="{profile}">济南泉城路伟明餐饮管理有限公司的信用档案</a>' in by_name

@@ -169,7 +169,10 @@ def test_registration_not_yet_open_says_when_it_opens(client, lecture, en_locale
     lecture.registration_opens_at = timezone.now() + datetime.timedelta(hours=5)
     lecture.save_revision().publish()
     english = translate_object(lecture, en_locale, {})
-    assert "Registration opens on" in client.get(english.url).text
+    page = client.get(english.url).text
+    assert (
+        "Registration opens on" in page and "..<" not in page and "报名将于" in client.get(lecture.url).text
+    )
 
 
 def test_the_private_link_cancels_and_the_first_person_waiting_moves_up(client, lecture):
@@ -240,3 +243,27 @@ def test_the_page_of_an_event_that_has_ended_shows_no_form_and_counts_no_seats(c
 
     assert response.status_code == 200 and 'name="mobile"' not in response.text
     assert not [query for query in queries.captured_queries if "seatpool" in query["sql"].lower()]
+
+
+def test_a_volunteer_event_names_each_roles_places_in_chinese_punctuation(client, home_page, en_locale):
+    campaigns = factories.CampaignIndexPageFactory(parent=home_page)
+    event = factories.VolunteerEventPageFactory(
+        parent=campaigns, title="宽厚里邀约", registration_enabled=True, roles=[("宣传员", 5), ("引导员", 3)]
+    )
+
+    event.roles.filter(name="宣传员").update(description="向商户发放承诺书")
+
+    chinese = client.get(event.url).text
+    assert "宣传员：剩余名额5个（共5个）" in chinese and "宣传员:" not in chinese
+    assert "<strong>宣传员</strong> ×5：向商户发放承诺书" in chinese
+    assert '<option value="" selected>请选择岗位</option>' in chinese and "---------" not in chinese
+
+    english = client.get(translate_object(event, en_locale, {}).url).text
+    assert "宣传员: 5 of 5 places left" in english
+    assert '<option value="" selected>Choose a role</option>' in english
+
+
+def test_the_mobile_number_field_brings_up_the_phone_keypad(client, lecture):
+    page = client.get(lecture.url).text
+    mobile = re.search(r'<input[^>]*name="mobile"[^>]*>', page).group(0)
+    assert 'type="tel"' in mobile and 'inputmode="tel"' in mobile and 'autocomplete="tel-national"' in mobile

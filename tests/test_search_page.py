@@ -224,3 +224,22 @@ def test_merchants_in_the_pledge_register_are_found_by_their_business_details(
     # Contact persons and signatories are personal data and are not searchable.
     assert found_pledges(client.get("/search/", {"q": "张三华"})) == []
     assert found_pledges(client.get("/search/", {"q": "李四明"})) == []
+
+
+def test_english_search_names_a_merchants_industry_and_subdistrict_in_english(
+    client, site_pages, search_backend, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.PledgeFactory(
+            merchant_name="泉城示范餐饮有限公司",
+            industry="catering",
+            subdistrict="解放路街道",
+            state="approved",
+        )
+    search_backend.refresh()
+    english = client.get("/en/search/", {"q": "泉城餐饮"}).text
+    section = english[english.index('class="pledge-results"') :].split("</section>")[0]
+    assert "Catering" in section and "Jiefang Road Subdistrict" in section
+    assert "catering" not in section and "解放路街道" not in section and "餐饮 ·" not in section
+    chinese = client.get("/search/", {"q": "泉城餐饮"}).text
+    assert "餐饮 · 解放路街道" in chinese

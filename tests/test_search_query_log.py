@@ -33,8 +33,21 @@ PERSONAL = [
     "li.xiuying at example dot com",
     "li.xiuying@example.com",
     "李秀英 0531-8600-1234",
+    # unified social credit codes (also with the digits split by letters) and registration numbers
+    "91350100M000100Y43",
+    "y1370a02ma3c4h8k25",
+    "泉城餐饮 A1B7C1D2EA3C4H8K2F",
+    "JY13701020001234",
 ]
-NOT_PERSONAL = ["大讲堂", "宽厚里 信用示范街区", "2025-11-26 讲座", "B级企业", "lectures at 宽厚里", "第10讲"]
+NOT_PERSONAL = [
+    "大讲堂",
+    "宽厚里 信用示范街区",
+    "2025-11-26 讲座",
+    "B级企业",
+    "lectures at 宽厚里",
+    "第10讲",
+    "creditrepairguide2025",
+]
 
 
 @pytest.fixture
@@ -143,3 +156,11 @@ def test_the_migration_cleans_the_old_query_log(db):
 
     assert logged_queries() == {"诚信", "li.xiuying(at)example.com"}
     assert list(QueryDailyHits.objects.values_list("query__query_string", "hits")) == [("诚信", 1)]
+
+
+def test_a_credit_code_searched_by_many_visitors_is_never_a_popular_search(client, search_url):
+    for visitor in range(6):
+        search(client, search_url, "91350100M000100Y43", visitor=f"10.0.1.{visitor}")
+        search(client, search_url, "信用承诺", visitor=f"10.0.1.{visitor}")
+    assert popular_searches() == ["信用承诺"]
+    assert "91350100M000100Y43" not in logged_queries()

@@ -17,6 +17,11 @@ has in its ``wagtail_hooks`` module, and asks through the functions below.
     A function taking a normalised credit code and returning ``(section title, [ProfileItem, …])``
     for a merchant's credit profile page; sections without items are left out.
 
+``CREDIT_PROFILE_URL_HOOK``
+    The part that shows credit profiles: a function without arguments returning a function
+    ``(credit_code) -> path`` of that code's public credit profile in the active language, or None
+    when there is no profile page. Other parts link merchants' codes to it (register, certificate).
+
 ``CREDIT_FEED_HOOK``
     The part that holds the feed: a function ``(credit_code="", name="")`` returning a CreditCheck.
     One is expected (the publicity part's); if several are registered, the first in hook order answers.
@@ -34,6 +39,7 @@ from wagtail import hooks
 CROSS_CHECK_SUBJECT_HOOK = "register_cross_check_subject"
 CREDIT_PROFILE_SECTION_HOOK = "register_credit_profile_section"
 CREDIT_FEED_HOOK = "register_credit_feed"
+CREDIT_PROFILE_URL_HOOK = "register_credit_profile_url"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -111,3 +117,14 @@ def check_credit(credit_code="", name=""):
     for provider in hooks.get_hooks(CREDIT_FEED_HOOK):
         return provider(credit_code=credit_code, name=name)
     return CreditCheck.no_feed()
+
+
+def credit_profile_linker():
+    """A function ``(credit_code) -> path`` of the code's public credit profile ("" for no code),
+    from the part that shows profiles; one that always answers "" when none does. Made once per
+    page, so that a list of merchants costs one look-up of the profile page."""
+    for hook in hooks.get_hooks(CREDIT_PROFILE_URL_HOOK):
+        link = hook()
+        if link is not None:
+            return lambda credit_code: link(credit_code) if credit_code else ""
+    return lambda credit_code: ""

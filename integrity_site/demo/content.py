@@ -57,7 +57,7 @@ HOME = {
 VENUES = {
     "kuanhouli-room": {
         "name": Text("宽厚里社区活动室", "Kuanhouli community room"),
-        "subdistrict": Text("解放路街道", "Jiefanglu Subdistrict"),
+        "subdistrict": Text("解放路街道", "Jiefang Road Subdistrict"),
         "community": Text("宽厚里社区", "Kuanhouli Community"),
         "address": Text("济南市历下区宽厚里", "Kuanhouli, Lixia District, Jinan"),
         "latitude": "36.660600",
@@ -65,19 +65,19 @@ VENUES = {
     },
     "cultural-centre": {
         "name": Text("历下区文化馆报告厅", "Lecture hall, Lixia District Cultural Centre"),
-        "subdistrict": Text("泉城路街道", "Quanchenglu Subdistrict"),
+        "subdistrict": Text("泉城路街道", "Quancheng Road Subdistrict"),
         "community": "",
         "address": Text("济南市历下区泉城路", "Quancheng Road, Lixia District, Jinan"),
     },
     "jiefanglu-service-centre": {
-        "name": Text("解放路街道便民服务中心", "Service centre, Jiefanglu Subdistrict"),
-        "subdistrict": Text("解放路街道", "Jiefanglu Subdistrict"),
+        "name": Text("解放路街道便民服务中心", "Service centre, Jiefang Road Subdistrict"),
+        "subdistrict": Text("解放路街道", "Jiefang Road Subdistrict"),
         "community": "",
         "address": Text("济南市历下区解放路", "Jiefang Road, Lixia District, Jinan"),
     },
     "furong-street": {
         "name": Text("芙蓉街北口", "North end of Furong Street"),
-        "subdistrict": Text("泉城路街道", "Quanchenglu Subdistrict"),
+        "subdistrict": Text("泉城路街道", "Quancheng Road Subdistrict"),
         "community": Text("芙蓉街社区", "Furong Street Community"),
         "address": Text("济南市历下区芙蓉街", "Furong Street, Lixia District, Jinan"),
     },

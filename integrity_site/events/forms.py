@@ -26,7 +26,7 @@ class RegistrationForm(forms.Form):
         max_length=20,
         help_text=_("A mainland China mobile number, 11 digits. Only the organisers see it."),
         error_messages={"required": _("Please enter your mobile number.")},
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel-national", "inputmode": "tel"}),
     )
     role = forms.ChoiceField(
         label=_("Volunteer role"),
@@ -69,7 +69,7 @@ class RegistrationForm(forms.Form):
         kwargs.setdefault("initial", {}).setdefault("submission_token", secrets.token_urlsafe(24))
         super().__init__(*args, **kwargs)
         if len(pools) > 1:
-            self.fields["role"].choices = [("", "---------")] + [
+            self.fields["role"].choices = [("", _("Choose a role"))] + [
                 (pool.key, self.role_label(pool)) for pool in pools
             ]
         else:

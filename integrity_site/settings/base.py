@@ -258,12 +258,17 @@ TASKS = {
     "background": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
 }
 
-# The subdistricts (街道) of the district, for the pledge form and register; another district
-# sets its own list, comma-separated.
+# The subdistricts (街道) of the district, for the pledge form and register, each as
+# "name=English name" (integrity_site.core.subdistricts); another district sets its own list,
+# comma-separated.
 SUBDISTRICTS = env_list(
     "SUBDISTRICTS",
-    "解放路街道,千佛山街道,趵突泉街道,泉城路街道,大明湖街道,东关街道,文东街道,建新街道,甸柳街道,"
-    "燕山街道,姚家街道,龙洞街道,智远街道,舜华路街道",
+    "解放路街道=Jiefang Road Subdistrict,千佛山街道=Qianfoshan Subdistrict,"
+    "趵突泉街道=Baotuquan Subdistrict,泉城路街道=Quancheng Road Subdistrict,"
+    "大明湖街道=Daming Lake Subdistrict,东关街道=Dongguan Subdistrict,文东街道=Wendong Subdistrict,"
+    "建新街道=Jianxin Subdistrict,甸柳街道=Dianliu Subdistrict,燕山街道=Yanshan Subdistrict,"
+    "姚家街道=Yaojia Subdistrict,龙洞街道=Longdong Subdistrict,智远街道=Zhiyuan Subdistrict,"
+    "舜华路街道=Shunhua Road Subdistrict",
 )
 
 # How long personal data (registrations, signatories) is kept; site settings override it.
