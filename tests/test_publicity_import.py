@@ -10,9 +10,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from integrity_site.core.readers import FeedUnreadable
 from publicity import importer
 from publicity.importer import FeedImport, import_feed
-from publicity.readers import FeedUnreadable
 from publicity.records import ImportRun, PublicityRecord, RecordKind, SubjectCategory
 from tests.feedgen import (
     DISHONEST_COLUMNS,
