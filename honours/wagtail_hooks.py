@@ -12,11 +12,13 @@ from wagtail.models import Locale
 from honours import admin_views, imports
 from honours.models import HonourEntry, HonourListPage
 from integrity_site.core.credit_checks import (
+    CREDIT_CHECKED_CONTENT_HOOK,
     CREDIT_PROFILE_SECTION_HOOK,
     CROSS_CHECK_SUBJECT_HOOK,
     CheckedItem,
     ProfileItem,
 )
+from integrity_site.core.credit_code import normalize_credit_code
 
 
 def published_honour_entries():
@@ -35,6 +37,23 @@ def published_honour_entries():
 @hooks.register(CROSS_CHECK_SUBJECT_HOOK)
 def honour_entries_to_cross_check():
     return "honours.honourentry", published_honour_entries
+
+
+@hooks.register(CREDIT_CHECKED_CONTENT_HOOK)
+def honour_list_parties(obj):
+    """The credit check step of moderation checks each entry of the list under review: by credit
+    code, or by exact name where an entry has none."""
+    if not isinstance(obj, HonourListPage):
+        return None
+    return [
+        CheckedItem(
+            pk=entry.pk or 0,
+            label=entry.name,
+            credit_code=normalize_credit_code(entry.credit_code),
+            name=entry.name,
+        )
+        for entry in obj.entries.all()
+    ]
 
 
 @hooks.register(CREDIT_PROFILE_SECTION_HOOK)

@@ -17,6 +17,11 @@ has in its ``wagtail_hooks`` module, and asks through the functions below.
     A function taking a normalised credit code and returning ``(section title, [ProfileItem, …])``
     for a merchant's credit profile page; sections without items are left out.
 
+``CREDIT_CHECKED_CONTENT_HOOK``
+    A function taking a page (or other object under moderation) and returning the CheckedItems of
+    the parties it names, or None when the object is not of its kind: the credit check step of
+    moderation (``CreditCheckTask``) checks them.
+
 ``CREDIT_FEED_HOOK``
     The part that holds the feed: a function ``(credit_code="", name="")`` returning a CreditCheck.
     One is expected (the publicity part's); if several are registered, the first in hook order answers.
@@ -111,3 +116,15 @@ def check_credit(credit_code="", name=""):
     for provider in hooks.get_hooks(CREDIT_FEED_HOOK):
         return provider(credit_code=credit_code, name=name)
     return CreditCheck.no_feed()
+
+
+CREDIT_CHECKED_CONTENT_HOOK = "register_credit_checked_content"
+
+
+def checked_parties(obj):
+    """The parties (CheckedItems) that ``obj`` names, from every part that knows ``obj``'s kind:
+    a hook function takes the object and returns its CheckedItems, or None when it is not its kind."""
+    parties = []
+    for hook in hooks.get_hooks(CREDIT_CHECKED_CONTENT_HOOK):
+        parties.extend(hook(obj) or [])
+    return parties
