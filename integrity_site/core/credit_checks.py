@@ -23,8 +23,9 @@ has in its ``wagtail_hooks`` module, and asks through the functions below.
     moderation (``CreditCheckTask``) checks them.
 
 ``CREDIT_FEED_HOOK``
-    The part that holds the feed: a function ``(credit_code="", name="")`` returning a CreditCheck.
-    One is expected (the publicity part's); if several are registered, the first in hook order answers.
+    The part that holds the feed: a function taking a list of ``(credit_code, name)`` pairs and
+    returning a CreditCheck for each, in order (a few queries for any number of parties). One is
+    expected (the publicity part's); if several are registered, the first in hook order answers.
 
 Wagtail imports the ``wagtail_hooks`` modules on the first ``hooks.get_hooks`` call, which the
 functions below make, so management commands and tests see every registration.
@@ -113,9 +114,15 @@ def credit_profile_sections(credit_code):
 
 def check_credit(credit_code="", name=""):
     """A CreditCheck of the party from whoever provides the feed; "no feed imported" when nobody does."""
+    return check_credits([(credit_code, name)])[0]
+
+
+def check_credits(parties):
+    """A CreditCheck for each ``(credit_code, name)`` of ``parties``, in order, from the feed's provider."""
+    parties = list(parties)
     for provider in hooks.get_hooks(CREDIT_FEED_HOOK):
-        return provider(credit_code=credit_code, name=name)
-    return CreditCheck.no_feed()
+        return provider(parties)
+    return [CreditCheck.no_feed() for _party in parties]
 
 
 CREDIT_CHECKED_CONTENT_HOOK = "register_credit_checked_content"

@@ -12,7 +12,7 @@ from wagtail.forms import TaskStateCommentForm
 from wagtail.log_actions import log
 from wagtail.models import TaskState
 
-from .credit_checks import check_credit, checked_parties
+from .credit_checks import check_credits, checked_parties
 
 OVERRIDE_LOG_ACTION = "core.credit_check_override"
 CREDIT_OVERRIDE_PERMISSION = "core.add_creditcheckoverride"
@@ -39,17 +39,19 @@ def party_key(party):
 
 def credit_hits(obj):
     """The parties ``obj`` names that the feed has penalties or dishonest-debtor records of, each
-    party once."""
-    hits, seen = [], set()
+    party once: by credit code, or by exact name where a party has none."""
+    parties = {}
     for party in checked_parties(obj):
-        key = party_key(party)
-        if key in seen or not (party.credit_code or party.name):
-            continue
-        seen.add(key)
-        check = check_credit(credit_code=party.credit_code, name="" if party.credit_code else party.name)
-        if check.has_hits:
-            hits.append(Hit(party=party, check=check))
-    return hits
+        if party.credit_code or party.name:
+            parties.setdefault(party_key(party), party)
+    checks = check_credits(
+        (party.credit_code, "" if party.credit_code else party.name) for party in parties.values()
+    )
+    return [
+        Hit(party=party, check=check)
+        for party, check in zip(parties.values(), checks, strict=True)
+        if check.has_hits
+    ]
 
 
 def checked_object(task_state):
