@@ -4,7 +4,7 @@ report's feed (127,019 licences, 3,014 penalties and dishonest-debtor records: 1
     .venv/bin/python bench/honour_credit_check.py                          # SQLite
     DATABASE_URL=postgresql://… .venv/bin/python bench/honour_credit_check.py   # PostgreSQL (an empty database)
 
-The feed files are generated with tests/feedgen.py and loaded through the site's importer once
+The feed files are generated with integrity_site/demo/feedgen.py and loaded through the site's importer once
 (SQLite: kept under .cache/bench-honour-check/, --rebuild starts afresh). The list's entries are
 organisations with credit codes, 50 of them penalised in the feed, and persons checked by name.
 The step's own function (``credit_review.credit_hits``, what the workflow step runs on submission
@@ -32,7 +32,7 @@ PERSON_ENTRIES = 100
 
 
 def feed_files(today):
-    from tests.feedgen import generate_feed
+    from integrity_site.demo.feedgen import generate_feed
 
     CACHE.mkdir(parents=True, exist_ok=True)
     options = {
@@ -66,8 +66,8 @@ def honour_list():
     import random
 
     from honours.models import HonourEntry, HonourListPage
+    from integrity_site.demo.feedgen import credit_code, person_name
     from publicity.records import PublicityRecord
-    from tests.feedgen import credit_code, person_name
 
     rng = random.Random(5)
     penalised = list(
