@@ -38,7 +38,7 @@ def create_workflow(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0007_credit_check_task"),
+        ("core", "0008_credit_check_task"),
         ("wagtailcore", "0098_apitoken"),
     ]
 
