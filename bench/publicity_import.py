@@ -36,7 +36,7 @@ CACHE = ROOT / ".cache" / "bench-publicity"
 def generate_files():
     """The feed files, made once and cached (deterministic)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "integrity_site.settings.test")
-    from tests.feedgen import generate_feed
+    from integrity_site.demo.feedgen import generate_feed
 
     CACHE.mkdir(parents=True, exist_ok=True)
     files = []

@@ -5,7 +5,7 @@
     DATABASE_URL=postgresql://… .venv/bin/python bench/publicity_pages.py   # PostgreSQL
 
 The records (licences, penalties and dishonest-debtor records decided over the last three years,
-plus --heavy records of one merchant's credit code) are generated with tests/feedgen.py and loaded
+plus --heavy records of one merchant's credit code) are generated with integrity_site/demo/feedgen.py and loaded
 through the site's importer, once: the SQLite database is kept under .cache/bench-publicity-pages/
 and reused by later runs (--rebuild starts afresh); on PostgreSQL the database named by DATABASE_URL
 is used and must be empty or hold exactly what an earlier run loaded. Then one server process
@@ -48,7 +48,7 @@ def heavy_code():
 
 def feed_files(records, heavy, today):
     """The feed files (generated once, deterministic): [(kind, path)]."""
-    from tests.feedgen import FeedGenerator, generate_feed, write_feed
+    from integrity_site.demo.feedgen import FeedGenerator, generate_feed, write_feed
 
     CACHE.mkdir(parents=True, exist_ok=True)
     options = {

@@ -199,8 +199,8 @@ def main():
 def load_publicity_records(count, seed):
     """The feed's records (penalties in the proportion of Lixia's 2020 feed, the rest licences),
     generated and imported through the site's own importer; returns the seconds it took."""
+    from integrity_site.demo.feedgen import generate_feed
     from publicity.importer import import_feed
-    from tests.feedgen import generate_feed
 
     penalties = round(count * 3_014 / 130_063)
     started = time.perf_counter()

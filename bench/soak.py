@@ -437,7 +437,7 @@ def the_site():
 
 
 def feed_files(folder, count, rows):
-    from tests.feedgen import generate_feed
+    from integrity_site.demo.feedgen import generate_feed
 
     files = []
     for number in range(count):

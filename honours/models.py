@@ -40,16 +40,26 @@ class HonourCategory(models.TextChoices):
     INTEGRITY_UNIT = "integrity_unit", _("Integrity units")
     GOLD_SERVICE = "gold_service", _("Gold-medal service staff")
     ROLE_MODEL = "role_model", _("Honest and trustworthy role models")
+    HELPING_OTHERS = "helping_others", _("Role models in helping others")
     MODEL_ENTERPRISE = "model_enterprise", _("Credit model enterprises")
+    CREDIT_GRADE = "credit_grade", _("Enterprises graded B or above (graded credit supervision)")
 
 
 class HonourListPage(Page):
     year = models.PositiveSmallIntegerField(_("year"), db_index=True)
     category = models.CharField(_("category"), max_length=30, choices=HonourCategory.choices)
+    awarding_unit = models.CharField(
+        _("awarding unit"),
+        max_length=120,
+        blank=True,
+        help_text=_("For example 历下区商务局 or 历下区文明办."),
+    )
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [
-        MultiFieldPanel([FieldPanel("year"), FieldPanel("category")], heading=_("List")),
+        MultiFieldPanel(
+            [FieldPanel("year"), FieldPanel("category"), FieldPanel("awarding_unit")], heading=_("List")
+        ),
         FieldPanel("intro"),
         InlinePanel("entries", heading=_("Entries"), label=_("Entry")),
     ]
@@ -58,7 +68,13 @@ class HonourListPage(Page):
         index.RelatedFields("entries", [index.SearchField("name"), index.SearchField("citation")]),
         index.FilterField("year"),
     ]
-    api_fields = [APIField("year"), APIField("category"), APIField("intro"), APIField("entries")]
+    api_fields = [
+        APIField("year"),
+        APIField("category"),
+        APIField("awarding_unit"),
+        APIField("intro"),
+        APIField("entries"),
+    ]
     parent_page_types = ["honours.HonourIndexPage"]
     subpage_types = []
 

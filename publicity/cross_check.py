@@ -1,14 +1,16 @@
 """The cross-check (联合奖惩): is a party among the penalties in their publicity period or the
 dishonest judgment debtors?
 
-``cross_check(credit_code=…, name=…)`` answers for one party with a CreditCheck; the publicity
-part registers it as the feed provider (``integrity_site.core.credit_checks.CREDIT_FEED_HOOK``),
-so that pledge review asks ``credit_checks.check_credit`` without importing this module.
+``check_parties([(credit_code, name), …])`` answers for any number of parties with a CreditCheck
+each (``cross_check`` for one); the publicity part registers it as the feed provider
+(``integrity_site.core.credit_checks.CREDIT_FEED_HOOK``), so that moderation's credit check and
+pledge review ask ``credit_checks.check_credits`` without importing this module.
 ``recheck_all()`` (the daily `cross_check_publicity` command) runs it for every *cross-check
 subject* the other parts register (``CROSS_CHECK_SUBJECT_HOOK``: active pledges, entries of live
 honour lists) and keeps the hits for the admin dashboard.
 """
 
+import datetime
 import unicodedata
 
 from django.db import transaction
@@ -46,23 +48,68 @@ def _lookup_terms(credit_code, name):
 
 def cross_check(credit_code="", name="", today=None):
     """Current penalties and dishonest-debtor records of a party, by credit code or exact name."""
-    code, name = _lookup_terms(credit_code, name)
-    if not (code or name):
-        return CreditCheck(penalties=[], dishonest=[], feed_imported=PublicityRecord.objects.exists())
-    condition = Q()
-    if code:
-        condition |= Q(credit_code=code)
-    if name:
-        condition |= Q(subject_name=name)
-    findings = [
-        _finding(record, code)
-        for record in current_records(today).filter(condition).order_by("-decision_date", "pk")
-    ]
-    return CreditCheck(
-        penalties=[finding for finding in findings if finding.kind == RecordKind.PENALTY],
-        dishonest=[finding for finding in findings if finding.kind == RecordKind.DISHONEST],
-        feed_imported=bool(findings) or PublicityRecord.objects.exists(),
-    )
+    return check_parties([(credit_code, name)], today=today)[0]
+
+
+def check_parties(parties, today=None, tell_feed_imported=True):
+    """A CreditCheck for each ``(credit_code, name)`` of ``parties``, in order: a few queries for
+        any number of parties (chunks of LOOKUP_CHUNK), the one lookup behind every credit check (the
+        moderation step, pledge review, the daily re-check). Without ``tell_feed_imported`` a check
+    without findings does not say whether any feed was imported (one query fewer, for callers that
+    only want the hits)."""
+    terms = [_lookup_terms(code, name) for code, name in parties]
+    feed_imported = None
+    checks = []
+    for start in range(0, len(terms), LOOKUP_CHUNK):
+        chunk = terms[start : start + LOOKUP_CHUNK]
+        codes = {code for code, _name in chunk if code}
+        names = {name for _code, name in chunk if name}
+        records = []
+        if codes or names:
+            records = list(
+                current_records(today)
+                .filter(Q(credit_code__in=codes) | Q(subject_name__in=names))
+                .only(
+                    "pk",
+                    "kind",
+                    "document_number",
+                    "authority",
+                    "decision_date",
+                    "publicity_until",
+                    "credit_code",
+                    "subject_name",
+                )
+                .order_by("-decision_date", "pk")
+            )
+        by_code, by_name = {}, {}
+        for record in records:
+            if record.credit_code:
+                by_code.setdefault(record.credit_code, []).append(record)
+            by_name.setdefault(record.subject_name, []).append(record)
+        for code, name in chunk:
+            found = {}
+            for record in by_code.get(code, []) if code else []:
+                found[record.pk] = record
+            for record in by_name.get(name, []) if name else []:
+                found.setdefault(record.pk, record)
+            ordered = sorted(
+                found.values(), key=lambda record: (-record.decision_date.toordinal(), record.pk)
+            )
+            findings = [_finding(record, code) for record in ordered]
+            if not findings and feed_imported is None and tell_feed_imported:
+                feed_imported = PublicityRecord.objects.exists()
+            checks.append(
+                CreditCheck(
+                    penalties=[finding for finding in findings if finding.kind == RecordKind.PENALTY],
+                    dishonest=[finding for finding in findings if finding.kind == RecordKind.DISHONEST],
+                    feed_imported=bool(findings) or bool(feed_imported),
+                )
+            )
+    return checks
+
+
+def _newest_first(record):
+    return (-(record.decision_date or datetime.date.min).toordinal(), record.pk)
 
 
 def _finding(record, code):
@@ -112,41 +159,22 @@ def recheck_all(today=None):
 
 
 def _hits_for(subject_type, items, today, now):
-    terms = [(item, *_lookup_terms(item.credit_code, item.name)) for item in items]
-    codes = {code for _item, code, _name in terms if code}
-    names = {name for _item, _code, name in terms if name}
-    if not (codes or names):
-        return []
-    records = list(
-        current_records(today)
-        .filter(Q(credit_code__in=codes) | Q(subject_name__in=names))
-        .only("pk", "credit_code", "subject_name")
+    checks = check_parties(
+        [(item.credit_code, item.name) for item in items], today=today, tell_feed_imported=False
     )
-    by_code, by_name = {}, {}
-    for record in records:
-        if record.credit_code:
-            by_code.setdefault(record.credit_code, []).append(record)
-        by_name.setdefault(record.subject_name, []).append(record)
-    hits = []
-    for item, code, name in terms:
-        found = {}
-        for record in by_code.get(code, []) if code else []:
-            found[record.pk] = "credit_code"
-        for record in by_name.get(name, []) if name else []:
-            found.setdefault(record.pk, "name")
-        for record_id, matched_by in found.items():
-            hits.append(
-                CrossCheckHit(
-                    subject_type=subject_type,
-                    subject_id=item.pk,
-                    subject_label=item.label[:300],
-                    subject_url=item.url,
-                    record_id=record_id,
-                    matched_by=matched_by,
-                    found_at=now,
-                )
-            )
-    return hits
+    return [
+        CrossCheckHit(
+            subject_type=subject_type,
+            subject_id=item.pk,
+            subject_label=item.label[:300],
+            subject_url=item.url,
+            record_id=finding.record_id,
+            matched_by=finding.matched_by,
+            found_at=now,
+        )
+        for item, check in zip(items, checks, strict=True)
+        for finding in [*check.penalties, *check.dishonest]
+    ]
 
 
 ACKNOWLEDGE_ACTION = "publicity.acknowledge_cross_check_hit"

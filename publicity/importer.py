@@ -33,6 +33,15 @@ from django.utils.translation import gettext as _
 
 from integrity_site.core import page_cache
 from integrity_site.core.busy import retry_when_busy
+from integrity_site.core.readers import (
+    EXTRA_CELLS,
+    INVALID,
+    INVALID_COLUMN,
+    FeedUnreadable,
+    limit_reading_memory,
+    open_feed,
+    reading_memory_exceeded,
+)
 from integrity_site.core.spreadsheets import spreadsheet_safe
 from publicity.layouts import detect_layout
 from publicity.normalise import (
@@ -42,15 +51,6 @@ from publicity.normalise import (
     DocumentKeys,
     build_record,
     row_hash,
-)
-from publicity.readers import (
-    EXTRA_CELLS,
-    INVALID,
-    INVALID_COLUMN,
-    FeedUnreadable,
-    limit_reading_memory,
-    open_feed,
-    reading_memory_exceeded,
 )
 from publicity.records import PublicityRecord
 from publicity.working_days import is_late

@@ -4,11 +4,11 @@ Each layout maps feed columns to the fields of a publicity record. Identity-numb
 (…_ZJHM, …_SFZ, CARDNUM of persons) are deliberately mapped to nothing: they are never stored.
 """
 
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from integrity_site.core.readers import normalise_header
 from publicity.records import RecordKind
 
 
@@ -165,12 +165,6 @@ LAYOUTS = [LICENCE_CURRENT, PENALTY_CURRENT, LICENCE_2016, PENALTY_2016, DISHONE
 
 class UnknownLayout(Exception):
     pass
-
-
-def normalise_header(value):
-    """``XK_WSH``, `` xk_wsh ``, full-width ``ＸＫ＿ＷＳＨ`` and ``XK_WSH 决定文书号`` name one column."""
-    text = unicodedata.normalize("NFKC", str(value or "")).replace("\ufeff", "").strip()
-    return text.split()[0].upper() if text else ""
 
 
 def detect_layout(header, requested_kind="auto"):

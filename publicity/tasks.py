@@ -21,10 +21,10 @@ from django_tasks_db.models import DBTaskResult
 
 from integrity_site.core.busy import is_database_busy, retry_when_busy
 from integrity_site.core.processes import process_gone, process_label
+from integrity_site.core.readers import FeedUnreadable
 from publicity import uploads
 from publicity.importer import import_feed, report_directory
 from publicity.layouts import UnknownLayout
-from publicity.readers import FeedUnreadable
 from publicity.records import ImportRun
 
 logger = logging.getLogger(__name__)

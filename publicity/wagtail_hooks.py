@@ -64,10 +64,10 @@ def credit_profile_links():
 
 
 @hooks.register(credit_checks.CREDIT_FEED_HOOK)
-def check_credit_against_the_feed(credit_code="", name=""):
-    """The publicity part holds the feed: pledge review (and any other part) asks it through
-    credit_checks.check_credit."""
-    return cross_check.cross_check(credit_code=credit_code, name=name)
+def check_credit_against_the_feed(parties):
+    """The publicity part holds the feed: moderation, pledge review (and any other part) ask it
+    through credit_checks.check_credits."""
+    return cross_check.check_parties(parties)
 
 
 @hooks.register("register_log_actions")

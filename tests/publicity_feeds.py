@@ -6,7 +6,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from tests.feedgen import PENALTY_CURRENT_COLUMNS, write_feed
+from integrity_site.demo.feedgen import PENALTY_CURRENT_COLUMNS, write_feed
 
 
 @pytest.fixture(autouse=True)

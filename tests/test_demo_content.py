@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Count
 from wagtail.models import Page, Revision
 
 from campaigns.models import CampaignPage, VolunteerEventPage
@@ -36,7 +37,10 @@ def test_the_demo_loads_once_and_a_second_run_changes_nothing(monkeypatch, tmp_p
 
 def test_the_demo_tells_the_programme_in_both_languages(monkeypatch, tmp_path, client, site):
     load(monkeypatch, tmp_path)
-    assert Page.objects.filter(live=False).count() == 0
+    # Only the honour list the demo puts in moderation (and its translation) is unpublished.
+    assert set(Page.objects.filter(live=False).values_list("slug", flat=True)) == {
+        "household-service-units-2026"
+    }
     assert ArticlePage.objects.filter(locale__language_code="zh-hans").count() >= 5
     assert (
         ArticlePage.objects.filter(locale__language_code="en").count()
@@ -89,3 +93,32 @@ def test_the_demo_images_are_drawn_locally(monkeypatch, tmp_path, site):
     load(monkeypatch, tmp_path)
     article = ArticlePage.objects.filter(cover_image__isnull=False).first()
     assert article.cover_image.width == 1200
+
+
+def test_the_demo_has_the_reports_honour_lists_and_feed_and_the_credit_checks_at_work(
+    monkeypatch, tmp_path, site
+):
+    from honours.models import HonourListPage
+    from publicity.records import CrossCheckHit, PublicityRecord
+
+    load(monkeypatch, tmp_path)
+    lists = HonourListPage.objects.filter(locale__language_code="zh-hans")
+    categories = set(lists.values_list("category", flat=True))
+    assert {
+        "integrity_unit",
+        "gold_service",
+        "role_model",
+        "helping_others",
+        "model_enterprise",
+        "credit_grade",
+    } <= categories
+    graded = lists.get(category="credit_grade")
+    assert graded.entries.count() == 107 and graded.awarding_unit
+    kinds = dict(PublicityRecord.objects.values_list("kind").annotate(count=Count("pk")))
+    assert kinds["licence"] > 40 * kinds["penalty"] and kinds["dishonest"] >= 10
+    # A published entry the feed speaks against waits on the dashboard…
+    assert CrossCheckHit.objects.filter(subject_label__startswith="济南历下顺心保洁服务有限公司").exists()
+    # …and a list in moderation is held at the credit check step.
+    pending = lists.get(slug="household-service-units-2026")
+    assert pending.workflow_in_progress
+    assert pending.current_workflow_task.name == "信用核查"

@@ -59,9 +59,9 @@ def test_the_publicity_part_provides_the_feed_and_says_whether_one_was_imported(
 def test_check_credit_asks_the_registered_provider(without_feed_provider, monkeypatch):
     asked = []
 
-    def provider(credit_code="", name=""):
-        asked.append((credit_code, name))
-        return CreditCheck(penalties=["a penalty"], dishonest=[])
+    def provider(parties):
+        asked.extend(parties)
+        return [CreditCheck(penalties=["a penalty"], dishonest=[]) for _party in parties]
 
     get_hooks = hooks.get_hooks
     monkeypatch.setattr(

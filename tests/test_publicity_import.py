@@ -10,11 +10,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from publicity import importer
-from publicity.importer import FeedImport, import_feed
-from publicity.readers import FeedUnreadable
-from publicity.records import ImportRun, PublicityRecord, RecordKind, SubjectCategory
-from tests.feedgen import (
+from integrity_site.core.readers import FeedUnreadable
+from integrity_site.demo.feedgen import (
     DISHONEST_COLUMNS,
     LICENCE_2016_COLUMNS,
     LICENCE_CURRENT_COLUMNS,
@@ -22,6 +19,9 @@ from tests.feedgen import (
     generate_feed,
     write_feed,
 )
+from publicity import importer
+from publicity.importer import FeedImport, import_feed
+from publicity.records import ImportRun, PublicityRecord, RecordKind, SubjectCategory
 from tests.publicity_feeds import (  # noqa: F401 (fixture)
     import_command,
     licence_row,
@@ -362,7 +362,7 @@ def test_a_row_with_more_cells_than_the_header_is_rejected(tmp_path):
 def test_xlsx_cells_may_hold_real_dates_and_numbers(tmp_path):
     from openpyxl import Workbook
 
-    from tests.feedgen import PENALTY_CURRENT_COLUMNS
+    from integrity_site.demo.feedgen import PENALTY_CURRENT_COLUMNS
 
     workbook = Workbook()
     sheet = workbook.active

@@ -11,11 +11,11 @@ import zipfile
 import pytest
 from django.utils import translation
 
-from publicity import readers
+from integrity_site.core import readers
+from integrity_site.core.readers import FeedUnreadable, open_feed
+from integrity_site.demo.feedgen import PENALTY_CURRENT_COLUMNS, generate_feed, write_feed
 from publicity.importer import FeedImport
-from publicity.readers import FeedUnreadable, open_feed
 from publicity.records import PublicityRecord
-from tests.feedgen import PENALTY_CURRENT_COLUMNS, generate_feed, write_feed
 from tests.publicity_feeds import (  # noqa: F401 (fixture)
     import_command,
     penalty_row,

@@ -23,10 +23,10 @@ from wagtail import hooks
 from integrity_site.core import worker as worker_module
 from integrity_site.core.processes import process_label
 from integrity_site.core.sections import SECTION_GROUPS
+from integrity_site.demo.feedgen import generate_feed
 from publicity import tasks
 from publicity.records import ImportRun, PublicityRecord
 from tests.contention import manage, process_environment, read_until, wait_until, write_lock
-from tests.feedgen import generate_feed
 from tests.publicity_feeds import penalty_row, report_dir, write_penalties  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db

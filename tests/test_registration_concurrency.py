@@ -11,13 +11,13 @@ import pytest
 from django.db import connections
 from django.test import Client
 
+from integrity_site.demo.feedgen import generate_feed
 from integrity_site.events.records import Registration, RegistrationStatus, SeatPool
 from integrity_site.events.services import register
 from publicity.importer import FeedImport
 from publicity.records import PublicityRecord
 from tests import factories
 from tests.contention import WAIT_SECONDS, run_together
-from tests.feedgen import generate_feed
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -22,9 +22,15 @@ has in its ``wagtail_hooks`` module, and asks through the functions below.
     ``(credit_code) -> path`` of that code's public credit profile in the active language, or None
     when there is no profile page. Other parts link merchants' codes to it (register, certificate).
 
+``CREDIT_CHECKED_CONTENT_HOOK``
+    A function taking a page (or other object under moderation) and returning the CheckedItems of
+    the parties it names, or None when the object is not of its kind: the credit check step of
+    moderation (``CreditCheckTask``) checks them.
+
 ``CREDIT_FEED_HOOK``
-    The part that holds the feed: a function ``(credit_code="", name="")`` returning a CreditCheck.
-    One is expected (the publicity part's); if several are registered, the first in hook order answers.
+    The part that holds the feed: a function taking a list of ``(credit_code, name)`` pairs and
+    returning a CreditCheck for each, in order (a few queries for any number of parties). One is
+    expected (the publicity part's); if several are registered, the first in hook order answers.
 
 Wagtail imports the ``wagtail_hooks`` modules on the first ``hooks.get_hooks`` call, which the
 functions below make, so management commands and tests see every registration.
@@ -39,6 +45,7 @@ from wagtail import hooks
 CROSS_CHECK_SUBJECT_HOOK = "register_cross_check_subject"
 CREDIT_PROFILE_SECTION_HOOK = "register_credit_profile_section"
 CREDIT_FEED_HOOK = "register_credit_feed"
+CREDIT_CHECKED_CONTENT_HOOK = "register_credit_checked_content"
 CREDIT_PROFILE_URL_HOOK = "register_credit_profile_url"
 
 
@@ -114,9 +121,15 @@ def credit_profile_sections(credit_code):
 
 def check_credit(credit_code="", name=""):
     """A CreditCheck of the party from whoever provides the feed; "no feed imported" when nobody does."""
+    return check_credits([(credit_code, name)])[0]
+
+
+def check_credits(parties):
+    """A CreditCheck for each ``(credit_code, name)`` of ``parties``, in order, from the feed's provider."""
+    parties = list(parties)
     for provider in hooks.get_hooks(CREDIT_FEED_HOOK):
-        return provider(credit_code=credit_code, name=name)
-    return CreditCheck.no_feed()
+        return provider(parties)
+    return [CreditCheck.no_feed() for _party in parties]
 
 
 def credit_profile_linker():
@@ -128,3 +141,12 @@ def credit_profile_linker():
         if link is not None:
             return lambda credit_code: link(credit_code) if credit_code else ""
     return lambda credit_code: ""
+
+
+def checked_parties(obj):
+    """The parties (CheckedItems) that ``obj`` names, from every part that knows ``obj``'s kind:
+    a hook function takes the object and returns its CheckedItems, or None when it is not its kind."""
+    parties = []
+    for hook in hooks.get_hooks(CREDIT_CHECKED_CONTENT_HOOK):
+        parties.extend(hook(obj) or [])
+    return parties

@@ -1,14 +1,16 @@
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import Page, Site
+from wagtail.models import Page, Site, Task, TaskState
 from wagtail.search import index
+
+from .credit_review import CREDIT_OVERRIDE_PERMISSION, CreditOverrideForm, pass_with_reasons, unresolved_hits
 
 
 @register_setting(icon="site")
@@ -132,3 +134,85 @@ class SectionIndexPage(Page):
 
     class Meta:
         abstract = True
+
+
+# --- the credit check step of moderation (联合奖惩) ------------------------------------------
+
+
+class CreditCheckTask(Task):
+    """A moderation step that checks every party a page names (the entries of an honour list…)
+    against the publicity feed. Without hits it passes by itself; with hits only a user with the
+    override permission may pass it, recording a reason for each hit; otherwise the page goes back
+    for the parties to be removed. The parts of the site say what a page names through
+    ``credit_checks.CREDIT_CHECKED_CONTENT_HOOK``."""
+
+    class Meta:
+        verbose_name = _("credit check")
+        verbose_name_plural = _("credit checks")
+
+    def start(self, workflow_state, user=None):
+        task_state = super().start(workflow_state, user=user)
+        if not unresolved_hits(task_state):
+            # Wagtail's workflow moves on to the next step when a step ends as it starts.
+            task_state.approve(user=None, update=False, comment=gettext("No credit hits: passed by itself."))
+        return task_state
+
+    def may_override(self, user):
+        return user.has_perm(CREDIT_OVERRIDE_PERMISSION)
+
+    def user_can_access_editor(self, obj, user):
+        return self.may_override(user)
+
+    def get_actions(self, obj, user):
+        if not self.may_override(user):
+            return []
+        return [
+            ("reject", _("Request changes: remove the parties with hits"), True),
+            ("approve", _("Pass with a reason for each hit"), True),
+        ]
+
+    def get_form_for_action(self, action):
+        return CreditOverrideForm if action == "approve" else super().get_form_for_action(action)
+
+    def get_template_for_action(self, action):
+        return "core/credit_check_action.html"
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        if action_name == "approve":
+            return pass_with_reasons(task_state, user, kwargs.get("reasons", {}), kwargs.get("comment", ""))
+        return super().on_action(task_state, user, action_name, **kwargs)
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        if self.may_override(user):
+            return self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS)
+        return TaskState.objects.none()
+
+    @classmethod
+    def get_description(cls):
+        return _(
+            "Checks every party the page names against penalties still shown and the dishonest judgment "
+            "debtor list; passes by itself without hits."
+        )
+
+
+class CreditCheckOverride(models.Model):
+    """A reason recorded for letting one hit of a credit check pass (also in the audit log)."""
+
+    task_state = models.ForeignKey(TaskState, on_delete=models.CASCADE, related_name="credit_overrides")
+    party_key = models.CharField(_("party"), max_length=255)
+    party_label = models.CharField(_("party"), max_length=255)
+    reason = models.TextField(_("reason"), max_length=1000)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("credit check override")
+        verbose_name_plural = _("credit check overrides")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task_state", "party_key"], name="one_override_per_party_and_task"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.party_label}: {self.reason}"

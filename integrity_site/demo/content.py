@@ -30,6 +30,8 @@ class PageSpec:
     children: list = field(default_factory=list)
     image: Text | None = None  # cover image title, drawn locally
     show_in_menus: bool = False
+    publish: bool = True  # False: a draft
+    submit: bool = False  # submit the draft to its moderation workflow once the demo is built
 
 
 SITE_SETTINGS = {

@@ -31,6 +31,8 @@ from .content import (
     Text,
     build_tree,
 )
+from .feed import DEFAULT_SCALE, load_demo_feed
+from .honours import FEED_PARTIES, honour_list_specs
 from .images import demo_image
 
 IMAGE_FIELDS = ("cover_image", "hero_image")
@@ -45,18 +47,40 @@ class DemoLoader:
         self.changes = 0
         self.english = {}  # Chinese source string -> English, gathered while building
         self.built = []  # every demo page, new or found, parents before children
+        self.to_submit = []  # new drafts to submit for moderation at the end
 
-    def run(self, admin_username="admin"):
+    def run(self, admin_username="admin", feed_scale=DEFAULT_SCALE):
         admin = self.ensure_admin(admin_username)
+        tree = build_tree(self.today)
+        next(spec for spec in tree if spec.slug == "honours").children.extend(honour_list_specs())
         with transaction.atomic():
             home = Site.objects.get(is_default_site=True).root_page.specific
             self.fill_home(home, admin)
             self.fill_site_settings(Site.objects.get(is_default_site=True))
-            for spec in build_tree(self.today):
+            for spec in tree:
                 self.build(home, spec, admin)
             self.translate_all(Locale.objects.get(language_code="en"), admin)
             self.fill_pledges(admin)
+        # The importer runs its own transactions, one batch at a time.
+        self.fill_publicity_feed(feed_scale)
+        self.submit_drafts(admin)
         return self.changes
+
+    def fill_publicity_feed(self, scale):
+        from publicity.cross_check import recheck_all
+
+        if load_demo_feed(FEED_PARTIES, self.today, scale=scale, log=self.log):
+            self.changed("demo publicity feed")
+            recheck_all()
+
+    def submit_drafts(self, admin):
+        """Drafts the demo puts in moderation, as an editor's "submit" does."""
+        for page in self.to_submit:
+            page.refresh_from_db()
+            if page.live or page.workflow_in_progress or page.get_workflow() is None:
+                continue
+            page.get_workflow().start(page, admin)
+            self.changed(f"submitted for moderation: {page.title}")
 
     # --- pages -----------------------------------------------------------------
 
@@ -149,8 +173,12 @@ class DemoLoader:
             parent.add_child(instance=page)
             for tag in spec.fields.get("tags", []):
                 page.tags.add(tag)
-            page.save_revision(user=admin).publish(user=admin)
+            revision = page.save_revision(user=admin)
+            if spec.publish:
+                revision.publish(user=admin)
             self.changed(f"{model._meta.verbose_name} {title}")
+            if spec.submit:
+                self.to_submit.append(page)
         self.built.append(page)
         for child in spec.children:
             self.build(page, child, admin)

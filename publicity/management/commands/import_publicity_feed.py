@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from integrity_site.core.busy import is_database_busy, retry_when_busy
 from integrity_site.core.processes import process_label
+from integrity_site.core.readers import FeedUnreadable
 from publicity.layouts import UnknownLayout
-from publicity.readers import FeedUnreadable
 from publicity.records import ImportRun, RecordKind
 from publicity.tasks import ImportAbandoned, run_import
 

@@ -1,7 +1,7 @@
-"""Realistic synthetic feed files for tests and benchmarks: valid credit codes, Lixia authorities,
+"""Realistic synthetic feed files for the demo site, tests and benchmarks: valid credit codes, Lixia authorities,
 real-looking document numbers, every date form the feeds use, and a chosen share of bad rows.
 
-    python -m tests.feedgen penalty 3014 penalties.csv --bad-share 0.01 --encoding gbk
+    python -m integrity_site.demo.feedgen penalty 3014 penalties.csv --bad-share 0.01 --encoding gbk
 
 Deterministic for a given seed. Rows are produced one at a time, so files of any size can be
 written in flat memory.

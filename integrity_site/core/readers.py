@@ -1,5 +1,5 @@
-"""Streaming readers for feed files: CSV (UTF-8 or GBK, with or without BOM), XLSX and JSON (an
-array or one object per line). Each yields ``(line, row)`` with ``row`` keyed by normalised column
+"""Streaming readers for uploaded data files (the publicity feed, honour-list spreadsheets): CSV
+(UTF-8 or GBK, with or without BOM), XLSX and JSON (an array or one object per line). Each yields ``(line, row)`` with ``row`` keyed by normalised column
 names, reading a bounded amount at a time so that memory stays flat whatever the file size.
 
 ``line`` is the line of the file where the row starts (CSV, JSON), or the spreadsheet row (XLSX).
@@ -30,13 +30,12 @@ import io
 import json
 import os
 import re
+import unicodedata
 import zipfile
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-
-from publicity.layouts import normalise_header
 
 SAMPLE_BYTES = 64 * 1024
 CHUNK_CHARS = 64 * 1024
@@ -45,7 +44,8 @@ INVALID = "\x00invalid"  # key of a record that could not be decoded, with the r
 INVALID_COLUMN = "\x00column"  # with INVALID: the column the reason is about, when there is one
 MAX_RECORD_CHARS = 16 * 1024 * 1024
 
-# The limits, each a setting (these are the defaults).
+# The limits, each a setting (these are the defaults). The settings keep the names they were given
+# for the publicity feed, the first file these readers read.
 MAX_CELL_CHARS = 100_000
 MAX_RECORD_LINES = 100
 XLSX_MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
@@ -98,6 +98,12 @@ def detect_encoding(sample):
         return "utf-8"
     except UnicodeDecodeError:
         return "gb18030"
+
+
+def normalise_header(value):
+    """``XK_WSH``, `` xk_wsh ``, full-width ``ＸＫ＿ＷＳＨ`` and ``XK_WSH 决定文书号`` name one column."""
+    text = unicodedata.normalize("NFKC", str(value or "")).replace("\ufeff", "").strip()
+    return text.split()[0].upper() if text else ""
 
 
 @functools.lru_cache(maxsize=1024)
