@@ -315,7 +315,10 @@ def test_the_dashboard_shows_counts_by_state_and_subdistrict(client, admin_user)
     client.force_login(admin_user)
     response = client.get("/admin/")
     content = response.content.decode()
-    assert "pledge-dashboard" in content
+    # Wagtail's own dashboard panel, like the other panels of the dashboard.
+    panel = re.search(r'<section class="([^"]*)" id="integrity-pledges-section"', content)
+    assert panel and {"w-panel", "w-panel--dashboard"} <= set(panel.group(1).split())
+    assert 'id="integrity-pledges-heading"' in content and "listing--dashboard" in content
     from pledges.admin_views import pledge_counts
 
     counts = pledge_counts()

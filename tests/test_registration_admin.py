@@ -163,6 +163,18 @@ def test_exports_show_status_labels_and_local_times_as_excel_expects(
     assert row["报名时间"] == datetime.datetime(2026, 12, 2, 14, 5, 33) and row["状态"] == "已确认"
 
 
+def test_the_event_screen_says_what_its_numbers_count_and_labels_the_check_in_field(
+    client, admin_user, lecture, registrations
+):
+    client.force_login(admin_user)
+    page = client.get(registrations_url(lecture)).content.decode()
+    # Seats in words ("全场：已占1个名额（共1个）"), never a bare "1 / 1".
+    assert "全场：已占1个名额（共1个）" in page and "1 / 1" not in page
+    assert "已确认1人，候补1人，已签到0人" in page
+    # The code field has its label.
+    assert '<label class="w-label-3" for="id_code">报名码</label>' in page
+
+
 def test_an_unknown_export_format_is_not_found(client, admin_user, lecture):
     client.force_login(admin_user)
     assert client.get(registrations_url(lecture, "export/pdf/")).status_code == 404
