@@ -319,6 +319,7 @@ def test_the_dashboard_shows_counts_by_state_and_subdistrict(client, admin_user)
     panel = re.search(r'<section class="([^"]*)" id="integrity-pledges-section"', content)
     assert panel and {"w-panel", "w-panel--dashboard"} <= set(panel.group(1).split())
     assert 'id="integrity-pledges-heading"' in content and "listing--dashboard" in content
+    assert "1份承诺待审核" in content
     from pledges.admin_views import pledge_counts
 
     counts = pledge_counts()
