@@ -141,12 +141,14 @@ def test_the_review_screen_shows_what_the_feed_knows_of_the_credit_code(client, 
 def test_the_review_screen_shows_yes_no_dashes_labels_and_local_times_in_chinese(client, admin_user):
     client.force_login(admin_user)
     pledge = factories.PledgeFactory(state="confirmed", industry="catering", created_at=SUBMITTED)
-    fields = shown_fields(client.get(review_url(pledge)))
+    response = client.get(review_url(pledge))
+    fields = shown_fields(response)
     assert fields["同意公示"] == "是"
     assert fields["审核通过时间"] == "—" and fields["终止原因"] == "—"
     assert fields["行业"] == "餐饮" and fields["状态"] == "已确认（待审核）"
     assert fields["提交时间"] == "2026年12月2日 14:05"
     assert not {"True", "False", "None", "catering", "confirmed"} & set(fields.values())
+    assert "所签正文：" in response.content.decode()  # Chinese punctuation
 
 
 def test_the_review_screen_shows_times_the_english_way_in_the_english_admin(client, admin_user):
