@@ -89,9 +89,17 @@ def test_the_chinese_admin_shows_no_english_on_the_screens_editors_use_most(edit
 def test_every_wagtail_message_has_a_chinese_translation(db):
     """Wagtail's own catalogues lack some; the site's locale/wagtail catalogue has them. After a
     Wagtail upgrade `manage.py supplement_wagtail_translations` lists the new ones to translate."""
-    from integrity_site.core.wagtail_catalogue import untranslated
+    from integrity_site.core.wagtail_catalogue import DOMAINS, untranslated
 
-    assert untranslated("zh_Hans") == []
+    assert {domain: untranslated("zh_Hans", domain) for domain in DOMAINS} == {"django": [], "djangojs": []}
+
+
+def test_the_admin_javascript_speaks_chinese_too(editor):
+    import json
+
+    catalogue = editor.get("/admin/jsi18n/").content.decode()  # the strings as JSON escapes
+    assert json.dumps("Autosave in progress…")[1:-1] in catalogue
+    assert json.dumps("正在自动保存……")[1:-1] in catalogue
 
 
 def test_an_editor_writes_and_publishes_an_article(editor, news):

@@ -1,13 +1,13 @@
 """Translations the site supplies for messages that Wagtail's own catalogues leave untranslated.
 
 Wagtail's Simplified Chinese catalogues (kept by volunteers on Transifex) lack a few hundred of
-its messages ("Search all pages…", "%(total)s Pages", "Submit to %(workflow_name)s" in some
-places), which the Chinese admin then shows in English. The site keeps translations of exactly
-those in ``locale/wagtail/<language>/LC_MESSAGES/django.po``, a catalogue of its own on
-``LOCALE_PATHS`` (which Django prefers over the apps' catalogues), apart from the site's messages
-so that ``makemessages`` leaves it alone. ``manage.py supplement_wagtail_translations`` brings it
-up to date after a Wagtail upgrade: messages Wagtail now translates leave it, new gaps come in
-untranslated, to be filled.
+its messages ("Search all pages…", "%(total)s Pages", "Autosave in progress…"), which the Chinese
+admin then shows in English. The site keeps translations of exactly those in
+``locale/wagtail/<language>/LC_MESSAGES/`` (``django.po``; ``djangojs.po`` for the admin's
+JavaScript), catalogues on ``LOCALE_PATHS`` (which Django prefers over the apps' catalogues) kept
+apart from the site's own messages, so that ``makemessages`` leaves them alone.
+``manage.py supplement_wagtail_translations`` brings them up to date after a Wagtail upgrade:
+messages Wagtail now translates leave them, new gaps come in untranslated, to be filled.
 """
 
 from pathlib import Path
@@ -18,6 +18,9 @@ from django.conf import settings
 from django.utils.translation import to_locale
 
 SOURCE_LANGUAGE = "en"  # the language of Wagtail's msgids
+# Messages of Python code and templates, and of the admin's JavaScript (served by /admin/jsi18n/,
+# which reads LOCALE_PATHS too).
+DOMAINS = ("django", "djangojs")
 
 
 def supplemented_languages():
@@ -25,15 +28,19 @@ def supplemented_languages():
     return [to_locale(code) for code, _name in settings.LANGUAGES if to_locale(code) != SOURCE_LANGUAGE]
 
 
-def catalogue_path(language):
-    return Path(settings.BASE_DIR) / "locale" / "wagtail" / language / "LC_MESSAGES" / "django.po"
+def catalogue_path(language, domain="django"):
+    return Path(settings.BASE_DIR) / "locale" / "wagtail" / language / "LC_MESSAGES" / f"{domain}.po"
 
 
-def supplemented_apps():
-    """The installed apps of the Wagtail family that have a source catalogue."""
+def _app_catalogue(app, language, domain):
+    return Path(app.path) / "locale" / language / "LC_MESSAGES" / f"{domain}.po"
+
+
+def supplemented_apps(domain="django"):
+    """The installed apps of the Wagtail family that have a source catalogue in ``domain``."""
     for app in apps.get_app_configs():
         if app.name.split(".")[0] in ("wagtail", "wagtail_localize"):
-            source = Path(app.path) / "locale" / SOURCE_LANGUAGE / "LC_MESSAGES" / "django.po"
+            source = _app_catalogue(app, SOURCE_LANGUAGE, domain)
             if source.exists():
                 yield app, source
 
@@ -48,28 +55,28 @@ def _translated(path):
     return {_key(entry) for entry in polib.pofile(str(path)) if entry.translated() and not entry.obsolete}
 
 
-def gaps(language):
+def gaps(language, domain="django"):
     """{(msgctxt, msgid): entry} of the messages of Wagtail's apps that their ``language``
     catalogues do not translate."""
     missing = {}
-    for app, source in supplemented_apps():
-        done = _translated(Path(app.path) / "locale" / language / "LC_MESSAGES" / "django.po")
+    for app, source in supplemented_apps(domain):
+        done = _translated(_app_catalogue(app, language, domain))
         for entry in polib.pofile(str(source)):
             if not entry.obsolete and _key(entry) not in done:
                 missing.setdefault(_key(entry), entry)
     return missing
 
 
-def untranslated(language):
+def untranslated(language, domain="django"):
     """The msgids of gaps that the site's catalogue does not fill (yet)."""
-    filled = _translated(catalogue_path(language))
-    return sorted(msgid for key in gaps(language) if key not in filled for _context, msgid in [key])
+    filled = _translated(catalogue_path(language, domain))
+    return sorted(msgid for key in gaps(language, domain) if key not in filled for _context, msgid in [key])
 
 
-def update_catalogue(language):
+def update_catalogue(language, domain="django"):
     """Rewrite the site's catalogue for ``language``: one entry per gap, keeping the translations
     it has. Returns (entries, untranslated)."""
-    path = catalogue_path(language)
+    path = catalogue_path(language, domain)
     old = {_key(entry): entry for entry in polib.pofile(str(path))} if path.exists() else {}
     catalogue = polib.POFile(wrapwidth=0)
     catalogue.header = (
@@ -84,7 +91,7 @@ def update_catalogue(language):
         "Content-Transfer-Encoding": "8bit",
         "Plural-Forms": "nplurals=1; plural=0;",
     }
-    for key, source in gaps(language).items():
+    for key, source in gaps(language, domain).items():
         entry = polib.POEntry(
             msgctxt=source.msgctxt,
             msgid=source.msgid,

@@ -17,15 +17,17 @@ class Command(BaseCommand):
     def handle(self, *args, check=False, **options):
         missing = 0
         for language in wagtail_catalogue.supplemented_languages():
-            if check:
-                untranslated = wagtail_catalogue.untranslated(language)
-                for msgid in untranslated:
-                    self.stdout.write(f"{language}: {msgid}")
-            else:
-                entries, untranslated = wagtail_catalogue.update_catalogue(language)
-                self.stdout.write(f"{wagtail_catalogue.catalogue_path(language)}: {entries} entries")
-            count = len(untranslated) if check else untranslated
-            self.stdout.write(f"{language}: {count} untranslated")
-            missing += count
+            for domain in wagtail_catalogue.DOMAINS:
+                path = wagtail_catalogue.catalogue_path(language, domain)
+                if check:
+                    untranslated = wagtail_catalogue.untranslated(language, domain)
+                    for msgid in untranslated:
+                        self.stdout.write(f"{path}: {msgid}")
+                    count = len(untranslated)
+                else:
+                    entries, count = wagtail_catalogue.update_catalogue(language, domain)
+                    self.stdout.write(f"{path}: {entries} entries")
+                self.stdout.write(f"{path}: {count} untranslated")
+                missing += count
         if check and missing:
             raise CommandError(f"{missing} Wagtail messages have no translation.")
