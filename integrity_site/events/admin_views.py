@@ -44,6 +44,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
 from wagtail.models import Locale, Page
 
+from integrity_site.core.admin_display import readable
 from integrity_site.core.privacy import mask_name, mask_phone
 from integrity_site.core.spreadsheets import LabelledExportMixin
 
@@ -249,13 +250,13 @@ class RegistrationIndexView(LabelledExportMixin, IndexView):
                 "created_at",
                 label=_("Registered at"),
                 sort_key="created_at",
-                accessor=lambda registration: local_datetime(registration.created_at),
+                accessor=lambda registration: readable(registration.created_at),
             ),
             Column(
                 "attended_at",
                 label=_("Checked in at"),
                 sort_key="attended_at",
-                accessor=lambda registration: local_datetime(registration.attended_at),
+                accessor=lambda registration: readable(registration.attended_at),
             ),
         ]
 
