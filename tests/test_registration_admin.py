@@ -171,6 +171,7 @@ def test_the_event_screen_says_what_its_numbers_count_and_labels_the_check_in_fi
     # Seats in words ("全场：已占1个名额（共1个）"), never a bare "1 / 1".
     assert "全场：已占1个名额（共1个）" in page and "1 / 1" not in page
     assert "已确认1人，候补1人，已签到0人" in page
+    assert "共2条报名记录" in page  # the list's count, in a Chinese sentence
     # The code field has its label.
     assert '<label class="w-label-3" for="id_code">报名码</label>' in page
 
