@@ -48,6 +48,8 @@ def spreadsheet_cell(value, export_format):
         return value if export_format == FORMAT_XLSX else value.isoformat()
     if isinstance(value, (int, float, decimal.Decimal)):
         return value
+    if isinstance(value, (list, tuple)):  # as Wagtail's own export writes lists
+        value = ", ".join(str(item) for item in value)
     return spreadsheet_safe(str(value))
 
 
