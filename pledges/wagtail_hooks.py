@@ -13,8 +13,9 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import DeleteView, IndexView, InspectView, SnippetViewSet
 
 from integrity_site.core import credit_checks, page_cache
+from integrity_site.core.admin_display import ReadableInspectMixin
 from integrity_site.core.search_sections import SEARCH_SECTIONS_HOOK
-from integrity_site.core.spreadsheets import spreadsheet_safe
+from integrity_site.core.spreadsheets import LabelledExportMixin
 
 from . import admin_views, services
 from .cross_check import active_pledges, check_pledge, pledges_section
@@ -130,20 +131,15 @@ class PledgePermissionPolicy(ModelPermissionPolicy):
         return super().users_with_any_permission([action for action in actions if action != "add"])
 
 
-class PledgeIndexView(IndexView):
+class PledgeIndexView(LabelledExportMixin, IndexView):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         # Personal data in exports only for editors with the permission.
         if request.user.has_perm(PERSONAL_DATA_PERMISSION):
             self.list_export = [*self.list_export, *PERSONAL_FIELDS]
 
-    def preprocess_field_value(self, field, value, export_format):
-        # What XLSX cannot hold is dropped first (a control character in one stored name
-        # would otherwise fail the whole export), then a formula-like start is quoted.
-        return spreadsheet_safe(super().preprocess_field_value(field, value, export_format))
 
-
-class PledgeReviewView(InspectView):
+class PledgeReviewView(ReadableInspectMixin, InspectView):
     """The review screen: the pledge, the text signed, what the publicity feed knows of the code,
     and the editor's actions."""
 
@@ -220,6 +216,7 @@ class PledgeViewSet(SnippetViewSet):
         "industry",
         "subdistrict",
         "address",
+        "consent_to_publication",
         "created_at",
         "confirmed_at",
         "approved_at",

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from integrity_site.core.credit_checks import CreditCheck, Finding, cross_check_subjects
+from integrity_site.core.credit_checks import CreditCheck, Finding, MatchedBy, cross_check_subjects
 from integrity_site.core.credit_code import is_valid_credit_code, normalize_credit_code
 from publicity.records import CrossCheckHit, PublicityRecord, RecordKind
 
@@ -119,7 +119,7 @@ def _finding(record, code):
         authority=record.authority,
         decision_date=record.decision_date,
         publicity_until=record.publicity_until if record.kind == RecordKind.PENALTY else None,
-        matched_by="credit_code" if code and record.credit_code == code else "name",
+        matched_by=MatchedBy.CREDIT_CODE if code and record.credit_code == code else MatchedBy.NAME,
         record_id=record.pk,
     )
 

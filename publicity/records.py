@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from integrity_site.core.credit_checks import MatchedBy
+
 
 class RecordKind(models.TextChoices):
     LICENCE = "licence", _("Licence")
@@ -167,6 +169,12 @@ class ImportRun(models.Model):
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
     @property
+    def kind_label(self):
+        """The kind of records imported, by its label (the summary keeps the code)."""
+        kind = (self.summary or {}).get("kind", "")
+        return RecordKind(kind).label if kind in RecordKind.values else kind
+
+    @property
     def percent_done(self):
         if not self.bytes_total:
             return 100 if self.status == self.Status.FINISHED else 0
@@ -213,3 +221,7 @@ class CrossCheckHit(models.Model):
     @property
     def is_acknowledged(self):
         return self.acknowledged_at is not None
+
+    @property
+    def matched_by_label(self):
+        return MatchedBy(self.matched_by).label

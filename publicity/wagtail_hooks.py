@@ -4,10 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
+from wagtail.admin.views.generic import InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Locale
 
 from integrity_site.core import credit_checks, page_cache
+from integrity_site.core.admin_display import ReadableInspectMixin
 from integrity_site.core.worker import WORKER_STARTED_HOOK
 from publicity import admin_views, cross_check, tasks
 from publicity.models import PublicityPage
@@ -125,6 +127,10 @@ def add_cross_check_panel(request, panels):
         panels.append(CrossCheckPanel(request))
 
 
+class PublicityRecordInspectView(ReadableInspectMixin, InspectView):
+    pass
+
+
 class PublicityRecordViewSet(ModelViewSet):
     """Editors browse every record, expired penalties included, and correct one by hand."""
 
@@ -147,6 +153,7 @@ class PublicityRecordViewSet(ModelViewSet):
     search_fields = ["subject_name", "credit_code", "document_number"]
     search_backend_name = None
     inspect_view_enabled = True
+    inspect_view_class = PublicityRecordInspectView
     copy_view_enabled = False
     exclude_form_fields = ["first_imported_on", "late", "updated_at"]
 

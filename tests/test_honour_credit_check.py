@@ -35,7 +35,7 @@ def honours_editor(django_user_model, honours):
 @pytest.fixture
 def reviewer(django_user_model):
     user = django_user_model.objects.create_user("credit-reviewer", password="pw")
-    user.groups.add(Group.objects.get(name="Moderators"))
+    user.groups.add(Group.objects.get(name="审核员"))
     user.user_permissions.add(
         Permission.objects.get(content_type__app_label="core", codename="add_creditcheckoverride")
     )

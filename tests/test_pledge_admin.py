@@ -3,16 +3,18 @@ with the permission; the review screen cross-checks the publicity data feed."""
 
 import csv
 import datetime
+import html
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.test import TestCase
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 from wagtail.models import ModelLogEntry
 
-from pledges.records import Pledge, PledgeState
+from pledges.records import Industry, Pledge, PledgeState
 from tests import factories
 
 LIST_URL = "/admin/snippets/pledges/pledge/"
@@ -36,6 +38,25 @@ def editor(django_user_model):
 
 def review_url(pledge):
     return f"{LIST_URL}inspect/{pledge.pk}/"
+
+
+# 2026-12-02 06:05:33.123456 UTC is 14:05 in Jinan.
+SUBMITTED = datetime.datetime(2026, 12, 2, 6, 5, 33, 123456, tzinfo=datetime.UTC)
+
+
+def shown_fields(response):
+    """{label: value} of the fields the review screen lists, as an editor reads them."""
+    text = response.content.decode()
+    pairs = re.findall(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", text, flags=re.S)
+    return {html.unescape(label.strip()): html.unescape(value.strip()) for label, value in pairs}
+
+
+def set_admin_language(user, language):
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = language
+    profile.save()
 
 
 def test_editors_list_and_filter_pledges_by_state_subdistrict_industry_and_month(client, admin_user):
@@ -115,6 +136,51 @@ def test_the_review_screen_shows_what_the_feed_knows_of_the_credit_code(client, 
     ]
     content = response.content.decode()
     assert "济历市监罚〔2026〕12号" in content and "济历市监罚〔2020〕1号" not in content
+
+
+def test_the_review_screen_shows_yes_no_dashes_labels_and_local_times_in_chinese(client, admin_user):
+    client.force_login(admin_user)
+    pledge = factories.PledgeFactory(state="confirmed", industry="catering", created_at=SUBMITTED)
+    response = client.get(review_url(pledge))
+    fields = shown_fields(response)
+    assert fields["同意公示"] == "是"
+    assert fields["审核通过时间"] == "—" and fields["终止原因"] == "—"
+    assert fields["行业"] == "餐饮" and fields["状态"] == "已确认（待审核）"
+    assert fields["提交时间"] == "2026年12月2日 14:05"
+    assert not {"True", "False", "None", "catering", "confirmed"} & set(fields.values())
+    assert "所签正文：" in response.content.decode()  # Chinese punctuation
+
+
+def test_the_review_screen_shows_times_the_english_way_in_the_english_admin(client, admin_user):
+    set_admin_language(admin_user, "en")
+    client.force_login(admin_user)
+    pledge = factories.PledgeFactory(state="confirmed", consent_to_publication=False, created_at=SUBMITTED)
+    fields = shown_fields(client.get(review_url(pledge)))
+    assert fields["Submitted at"] == "Dec. 2, 2026, 2:05 p.m."
+    assert fields["Consents to publication"] == "No" and fields["Approved at"] == "—"
+
+
+def test_the_review_screen_names_how_a_feed_record_was_matched(client, admin_user):
+    from publicity.records import PublicityRecord
+
+    client.force_login(admin_user)
+    pledge = factories.PledgeFactory(state="confirmed")
+    PublicityRecord.objects.create(
+        kind="dishonest",
+        document_number="（2026）鲁0102执123号",
+        subject_name=pledge.merchant_name,
+        credit_code=pledge.credit_code,
+        authority="历下区人民法院",
+        subject_category="organisation",
+        decision_date=datetime.date(2026, 3, 9),
+        row_hash="x",
+        first_imported_on=timezone.localdate(),
+        updated_at=timezone.now(),
+    )
+    content = client.get(review_url(pledge)).content.decode()
+    row = re.search(r"<tr><td>失信被执行人</td>.*?</tr>", content).group()
+    assert "<td>统一社会信用代码</td>" in row and "2026年3月9日" in row
+    assert "credit_code" not in row and "None" not in row
 
 
 def test_personal_data_shows_only_to_editors_with_the_permission(client, editor, admin_user):
@@ -207,6 +273,43 @@ def test_exported_cells_never_start_a_formula(client, admin_user):
     assert '\'=HYPERLINK("http://evil")' in rows[1]
 
 
+def test_the_csv_export_opens_in_excel_with_chinese_headings_labels_and_local_times(client, admin_user):
+    factories.PledgeFactory(
+        state="confirmed", industry="catering", merchant_name="泉城茶社", created_at=SUBMITTED
+    )
+    client.force_login(admin_user)
+    response = client.get(LIST_URL, {"export": "csv"})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    body = b"".join(response.streaming_content)
+    # Excel takes a CSV for UTF-8 only when it starts with a byte order mark.
+    assert body.startswith(b"\xef\xbb\xbf")
+    (row,) = csv.DictReader(io.StringIO(body.decode("utf-8-sig")))
+    assert row["商户名称"] == "泉城茶社"
+    assert row["状态"] == "已确认（待审核）" and row["行业"] == "餐饮" and row["主体类型"] == "企业"
+    assert row["提交时间"] == "2026-12-02 14:05"  # Jinan time, no seconds' fractions
+    assert row["同意公示"] == "是" and row["审核通过时间"] == ""
+
+
+def test_the_xlsx_export_has_the_same_labels_and_local_times(client, admin_user):
+    factories.PledgeFactory(state="confirmed", industry="catering", created_at=SUBMITTED)
+    client.force_login(admin_user)
+    header, row = export(client, "xlsx")
+    row = dict(zip(header, row, strict=True))
+    assert row["状态"] == "已确认（待审核）" and row["行业"] == "餐饮" and row["同意公示"] == "是"
+    assert row["提交时间"] == datetime.datetime(2026, 12, 2, 14, 5, 33)
+
+
+def test_the_english_admin_exports_english_labels(client, admin_user):
+    set_admin_language(admin_user, "en")
+    factories.PledgeFactory(state="confirmed", industry="catering", created_at=SUBMITTED)
+    client.force_login(admin_user)
+    header, row = export(client, "csv")
+    row = dict(zip(header, row, strict=True))
+    with translation.override("en"):
+        assert row["State"] == PledgeState.CONFIRMED.label and row["Industry"] == Industry.CATERING.label
+    assert row["Submitted at"] == "2026-12-02 14:05" and row["Consents to publication"] == "Yes"
+
+
 def test_the_dashboard_shows_counts_by_state_and_subdistrict(client, admin_user):
     factories.PledgeFactory.create_batch(2, state="approved", subdistrict="燕山街道")
     factories.PledgeFactory(state="approved", subdistrict="姚家街道")
@@ -214,7 +317,11 @@ def test_the_dashboard_shows_counts_by_state_and_subdistrict(client, admin_user)
     client.force_login(admin_user)
     response = client.get("/admin/")
     content = response.content.decode()
-    assert "pledge-dashboard" in content
+    # Wagtail's own dashboard panel, like the other panels of the dashboard.
+    panel = re.search(r'<section class="([^"]*)" id="integrity-pledges-section"', content)
+    assert panel and {"w-panel", "w-panel--dashboard"} <= set(panel.group(1).split())
+    assert 'id="integrity-pledges-heading"' in content and "listing--dashboard" in content
+    assert "1份承诺待审核" in content
     from pledges.admin_views import pledge_counts
 
     counts = pledge_counts()

@@ -80,6 +80,7 @@ def test_an_editor_uploads_a_feed_and_the_worker_imports_it_in_the_background(
     assert run.rows_done == 2 and run.percent_done == 100
     finished = client.get(response.url).content.decode()
     assert "<progress" not in finished
+    assert "<dd>行政处罚</dd>" in finished and "penalty" not in finished  # the kind by its label
     report = client.get(f"/admin/publicity/imports/{run.pk}/report/")
     rows = list(csv.reader(io.StringIO(b"".join(report.streaming_content).decode("utf-8-sig"))))
     assert rows[1][:2] == ["3", "CF_JDRQ"]
@@ -152,3 +153,20 @@ def test_editors_find_every_record_in_the_admin_expired_penalties_included(clien
     assert listing.status_code == 200
     page = listing.content.decode()
     assert "罚-过期" in page and "罚-别家" not in page
+
+
+def test_a_record_in_the_admin_shows_labels_words_and_chinese_dates(client, publicity_editor):
+    import datetime
+    import re
+
+    from tests.publicity_feeds import make_record
+
+    record = make_record(document_number="罚-查看", decision_date=datetime.date(2026, 3, 9), late=True)
+    client.force_login(publicity_editor)
+
+    page = client.get(f"/admin/publicity_records/inspect/{record.pk}/").content.decode()
+
+    fields = dict(re.findall(r"<dt>(.*?)</dt>\s*<dd>\s*(.*?)\s*</dd>", page, flags=re.S))
+    assert fields["类型"] == "行政处罚" and fields["决定日期"] == "2026年3月9日"
+    assert fields["迟报"] == "是"
+    assert not {"True", "False", "None", "penalty"} & set(fields.values())

@@ -2,6 +2,7 @@
 list; only the registration data officers see names and mobile numbers."""
 
 import csv
+import datetime
 import io
 
 import pytest
@@ -139,6 +140,40 @@ def test_data_officers_export_xlsx_with_text_cells(client, django_user_model, le
     assert len(values) == 3
     assert "13800138000" in [row[-1] for row in values]
     assert all(not str(value).startswith("=") for row in values for value in row if value)
+
+
+def test_exports_show_status_labels_and_local_times_as_excel_expects(
+    client, admin_user, lecture, registrations
+):
+    # 2026-12-02 06:05:33.5 UTC is 14:05 in Jinan.
+    registered = datetime.datetime(2026, 12, 2, 6, 5, 33, 500000, tzinfo=datetime.UTC)
+    Registration.objects.filter(pk=registrations[0].pk).update(created_at=registered, attended_at=registered)
+    client.force_login(admin_user)
+    content = body(client.get(registrations_url(lecture, "export/csv/")))
+    assert content.startswith(b"\xef\xbb\xbf")
+    rows = {row["报名码"]: row for row in csv.DictReader(io.StringIO(content.decode("utf-8-sig")))}
+    confirmed, waiting = rows[registrations[0].code], rows[registrations[1].code]
+    assert confirmed["状态"] == "已确认" and waiting["状态"] == "候补中"
+    assert confirmed["报名时间"] == confirmed["签到时间"] == "2026-12-02 14:05"
+    assert waiting["签到时间"] == ""
+
+    sheet = load_workbook(io.BytesIO(body(client.get(registrations_url(lecture, "export/xlsx/"))))).active
+    header, *values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    row = next(dict(zip(header, row, strict=True)) for row in values if row[0] == registrations[0].code)
+    assert row["报名时间"] == datetime.datetime(2026, 12, 2, 14, 5, 33) and row["状态"] == "已确认"
+
+
+def test_the_event_screen_says_what_its_numbers_count_and_labels_the_check_in_field(
+    client, admin_user, lecture, registrations
+):
+    client.force_login(admin_user)
+    page = client.get(registrations_url(lecture)).content.decode()
+    # Seats in words ("全场：已占1个名额（共1个）"), never a bare "1 / 1".
+    assert "全场：已占1个名额（共1个）" in page and "1 / 1" not in page
+    assert "已确认1人，候补1人，已签到0人" in page
+    assert "共2条报名记录" in page  # the list's count, in a Chinese sentence
+    # The code field has its label.
+    assert '<label class="w-label-3" for="id_code">报名码</label>' in page
 
 
 def test_an_unknown_export_format_is_not_found(client, admin_user, lecture):

@@ -40,6 +40,8 @@ import dataclasses
 import datetime
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 CROSS_CHECK_SUBJECT_HOOK = "register_cross_check_subject"
@@ -70,6 +72,13 @@ class ProfileItem:
     date: datetime.date = None
 
 
+class MatchedBy(models.TextChoices):
+    """How a record of the feed was found to concern a party."""
+
+    CREDIT_CODE = "credit_code", _("credit code")
+    NAME = "name", _("name")
+
+
 @dataclasses.dataclass(frozen=True)
 class Finding:
     """One record of the feed that speaks against a party, and when."""
@@ -79,8 +88,12 @@ class Finding:
     authority: str
     decision_date: datetime.date
     publicity_until: datetime.date  # None for dishonest judgment debtors
-    matched_by: str  # "credit_code" or "name"
+    matched_by: str  # a MatchedBy value
     record_id: int
+
+    @property
+    def matched_by_label(self):
+        return MatchedBy(self.matched_by).label
 
 
 @dataclasses.dataclass

@@ -15,7 +15,6 @@ carry those only for people with ``events.export_personal_data``, and such an ex
 written to the audit log of each event it covers (how many rows, which format).
 """
 
-import datetime
 import uuid
 
 import django_filters
@@ -23,7 +22,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import formats, timezone
@@ -45,8 +44,9 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
 from wagtail.models import Locale, Page
 
+from integrity_site.core.admin_display import readable
 from integrity_site.core.privacy import mask_name, mask_phone
-from integrity_site.core.spreadsheets import spreadsheet_safe
+from integrity_site.core.spreadsheets import LabelledExportMixin
 
 from .forms import CheckInForm
 from .listings import event_page_models
@@ -179,7 +179,7 @@ class EventColumn(Column):
         }
 
 
-class RegistrationIndexView(IndexView):
+class RegistrationIndexView(LabelledExportMixin, IndexView):
     """Every registration the user may see."""
 
     template_name = "events/registration/admin/index.html"
@@ -250,13 +250,13 @@ class RegistrationIndexView(IndexView):
                 "created_at",
                 label=_("Registered at"),
                 sort_key="created_at",
-                accessor=lambda registration: local_datetime(registration.created_at),
+                accessor=lambda registration: readable(registration.created_at),
             ),
             Column(
                 "attended_at",
                 label=_("Checked in at"),
                 sort_key="attended_at",
-                accessor=lambda registration: local_datetime(registration.attended_at),
+                accessor=lambda registration: readable(registration.attended_at),
             ),
         ]
 
@@ -295,28 +295,12 @@ class RegistrationIndexView(IndexView):
             context["events"] = self.events
         return context
 
-    # The export: Wagtail's, with the spreadsheet guard on every cell, times in Beijing, a
-    # byte order mark for Excel and an audit log entry when it carries personal data.
+    # The export: Wagtail's, written as every export of the site (LabelledExportMixin), and an
+    # audit log entry when it carries personal data.
 
     def get_filename(self):
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return f"registrations-{self.event.slug}-{stamp}" if self.event else f"registrations-{stamp}"
-
-    def preprocess_field_value(self, field, value, export_format):
-        if isinstance(value, datetime.datetime):
-            value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-        # Every cell as text: a mobile number must not turn into a number or a formula.
-        return spreadsheet_safe("" if value is None else str(value))
-
-    def write_csv_response(self, queryset):
-        def rows():
-            # A byte order mark, so that Excel opens the UTF-8 file with Chinese intact.
-            yield "\ufeff"
-            yield from self.stream_csv(queryset)
-
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{self.get_filename()}.csv"'
-        return response
 
     def write_xlsx(self, queryset, output):
         from openpyxl import Workbook
