@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test install install-dev messages migrate demo check-gettext check-chromium clean
+.PHONY: run serve test install install-dev messages migrate demo check-gettext check-chromium check-npm clean
 
 run: install messages migrate demo
 	@echo "Serving http://$(HOST):$(PORT)/ ; admin at http://$(HOST):$(PORT)/admin/ (login: var/admin-password.txt)"
@@ -17,7 +17,7 @@ run: install messages migrate demo
 serve: install messages
 	$(BIN)/python -m integrity_site.serve --host $(HOST) --port $(PORT) $(if $(DEMO),--demo)
 
-test: install-dev messages check-chromium
+test: install-dev messages check-chromium check-npm
 	$(BIN)/python -m tests.harness $(ARGS)
 
 $(BIN)/python:
@@ -50,6 +50,12 @@ check-chromium:
 	@command -v chromium >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q --no-install-recommends chromium; \
 	  else echo "chromium is missing: install Debian's chromium package (sudo apt-get install chromium)"; exit 1; fi; }
+
+# The accessibility and HTML checks install axe-core and vnu-jar with npm (tests/node/package.json).
+check-npm:
+	@command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q --no-install-recommends npm; \
+	  else echo "npm is missing: install Node.js and npm (sudo apt-get install npm)"; exit 1; fi; }
 
 migrate: install
 	$(BIN)/python manage.py migrate --no-input -v 1

@@ -44,7 +44,7 @@ def test_a_merchant_signs_on_a_phone_an_editor_approves_and_anyone_verifies_the_
     page.fill("#id_signatory_name", "王大明")
     page.check("#id_consent_to_publication")
     page.locator(".pledge-form button[type=submit]").tap()
-    page.wait_for_selector("#id_credit_code-error")
+    page.wait_for_selector("#id_credit_code_error")
     assert page.input_value("#id_merchant_name") == "济南明湖诚信餐饮有限公司"
     assert page.input_value("#id_address") == "明湖路1号"
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

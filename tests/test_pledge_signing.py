@@ -115,7 +115,7 @@ def test_each_invalid_field_gets_a_clear_message_and_the_form_keeps_what_was_typ
     form = response.context["form"]
     assert [error.code for error in form.errors.as_data()[field]] == [code]
     content = response.content.decode()
-    assert f'id="id_{field}-error"' in content  # the message sits next to its field
+    assert f'id="id_{field}_error"' in content  # the message sits next to its field
     assert str(form.errors[field][0]) in content
     # What was typed stays, the wrong value included, so that it can be corrected.
     typed = signing_data(**{field: value})

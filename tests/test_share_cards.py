@@ -51,6 +51,19 @@ def test_a_long_introduction_is_cut_to_a_snippet_without_markup(client, home_pag
     assert description.startswith("讲堂讲堂") and "<" not in description and len(description) <= 120
 
 
+def test_the_home_page_is_described_by_its_hero_text_and_lends_it_to_pages_without_one(
+    client, home_page, en_locale
+):
+    home_page.hero_text = "历下区诚信建设宣传平台"
+    home_page.save_revision().publish()
+    search = factories.SearchPageFactory(parent=home_page)
+    translate_object(home_page, en_locale, {"历下区诚信建设宣传平台": "The integrity platform of Lixia"})
+    translate_object(search, en_locale, {})
+    assert meta(client.get("/").text, "description") == "历下区诚信建设宣传平台"
+    assert meta(client.get(search.url + "?q=诚信").text, "description") == "历下区诚信建设宣传平台"
+    assert meta(client.get("/en" + search.url).text, "description") == "The integrity platform of Lixia"
+
+
 def test_english_pages_say_so_to_share_cards(client, home_page, en_locale):
     translate_object(home_page, en_locale, {})
     assert meta(client.get("/en/").text, "og:locale") == "en_US"

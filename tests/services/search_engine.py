@@ -166,9 +166,12 @@ def _java_feature(java_home: Path) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def find_java_home() -> tuple[Path, int]:
-    """The JDK to build and run the engine with: JAVA_HOME when new enough,
-    else the newest JDK (>= MIN_JAVA) in the usual places."""
+def find_java_home(
+    minimum: int = MIN_JAVA,
+    needed_by: str = "the search engine (OpenSearch 3 needs it; or set ELASTICSEARCH_URL)",
+) -> tuple[Path, int]:
+    """The JDK to build and run the engine with (or another Java program, ``minimum``):
+    JAVA_HOME when new enough, else the newest JDK (>= ``minimum``) in the usual places."""
     seen: dict[Path, int | None] = {}
 
     def consider(home: Path) -> int | None:
@@ -183,9 +186,9 @@ def find_java_home() -> tuple[Path, int]:
     env_home = os.environ.get("JAVA_HOME")
     if env_home:
         feature = consider(Path(env_home))
-        if feature is not None and feature >= MIN_JAVA:
+        if feature is not None and feature >= minimum:
             return Path(env_home), feature
-        _say(f"JAVA_HOME={env_home} is Java {feature}, need {MIN_JAVA}+; looking elsewhere")
+        _say(f"JAVA_HOME={env_home} is Java {feature}, need {minimum}+; looking elsewhere")
 
     candidates: list[tuple[int, Path]] = []
     for root in JVM_SEARCH_ROOTS:
@@ -193,20 +196,20 @@ def find_java_home() -> tuple[Path, int]:
             for entry in sorted(root.iterdir()):
                 for home in (entry, entry / "Contents" / "Home"):
                     feature = consider(home)
-                    if feature is not None and feature >= MIN_JAVA:
+                    if feature is not None and feature >= minimum:
                         candidates.append((feature, home.resolve()))
     on_path = shutil.which("java")
     if on_path:
         home = Path(on_path).resolve().parent.parent
         feature = consider(home)
-        if feature is not None and feature >= MIN_JAVA:
+        if feature is not None and feature >= minimum:
             candidates.append((feature, home))
     if not candidates:
         found = ", ".join(f"{home} (Java {feature})" for home, feature in seen.items())
         raise RuntimeError(
-            f"No JDK {MIN_JAVA}+ found for the search engine (OpenSearch 3 needs it); "
+            f"No JDK {minimum}+ found for {needed_by}; "
             f"found: {found or 'none'}. Install one (e.g. apt-get install openjdk-21-jdk-headless "
-            f"or Temurin 21/25) or point JAVA_HOME at it, or set ELASTICSEARCH_URL."
+            f"or Temurin 21/25) or point JAVA_HOME at it."
         )
     feature, home = max(candidates, key=lambda item: item[0])
     return home, feature

@@ -8,7 +8,7 @@ from wagtail.models import Locale, Page, Site
 from integrity_site.core.links import absolute_url
 from integrity_site.core.models import SiteSettings
 from integrity_site.core.search_sections import search_page_types
-from integrity_site.core.share import page_description, page_image
+from integrity_site.core.share import description_or_home, page_image
 
 register = template.Library()
 
@@ -143,7 +143,7 @@ def share_meta(context):
     image_url = image.file.url if image is not None else static("img/share-card.png")
     return {
         "title": getattr(page, "seo_title", "") or page.title,
-        "description": page_description(page),
+        "description": description_or_home(page, site),
         "canonical": page.get_full_url(request),
         "site_name": site_name(context),
         "type": "article" if getattr(page, "date", None) or getattr(page, "start_at", None) else "website",
