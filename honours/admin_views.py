@@ -46,7 +46,7 @@ class HonourImportForm(forms.Form):
     file = forms.FileField(
         label=_("Spreadsheet"),
         help_text=_(
-            "XLSX or CSV (UTF-8 or GBK). Columns: 名称/姓名 (required), 统一社会信用代码, 单位, 事迹/称号, "
+            "XLSX or CSV (UTF-8 or GBK). Columns: 名称/姓名 (required), 统一社会信用代码, 单位, 街道, 事迹/称号, "
             "照片 (the file name of an image already in the library)."
         ),
     )

@@ -23,6 +23,7 @@ from integrity_site.core.credit_code import normalize_credit_code, validate_cred
 from integrity_site.core.readers import EXTRA_CELLS, INVALID, INVALID_COLUMN, FeedUnreadable, open_feed
 from integrity_site.core.readers import normalise_header as normalise_column
 from integrity_site.core.spreadsheets import looks_like_formula
+from integrity_site.core.subdistricts import subdistricts
 from integrity_site.core.text import validate_name_text
 
 IMPORT_LOG_ACTION = "honours.import_entries"
@@ -34,11 +35,12 @@ COLUMNS = {
     "name": ("名称/姓名", "名称", "姓名", "单位名称", "NAME"),
     "credit_code": ("统一社会信用代码", "信用代码", "CREDIT_CODE"),
     "organisation": ("单位", "所在单位", "工作单位", "ORGANISATION", "ORGANIZATION"),
+    "subdistrict": ("街道", "所在街道", "SUBDISTRICT"),
     "citation": ("事迹/称号", "事迹", "称号", "主要事迹", "CITATION"),
     "photo": ("照片", "照片文件", "照片文件名", "PHOTO"),
 }
 FIELD_BY_COLUMN = {normalise_column(name): field for field, names in COLUMNS.items() for name in names}
-ENTRY_FIELDS = ("name", "credit_code", "organisation", "citation", "photo_id")
+ENTRY_FIELDS = ("name", "credit_code", "organisation", "subdistrict", "citation", "photo_id")
 
 
 class HonourFileUnreadable(Exception):
@@ -61,6 +63,7 @@ class HonourRow:
     name: str
     credit_code: str = ""
     organisation: str = ""
+    subdistrict: str = ""
     citation: str = ""
     photo_id: int | None = None
     photo: str = ""
@@ -148,6 +151,17 @@ def _read_row(line, cells, fields):
         refuse("organisation", reason)
     elif len(row.organisation) > HonourEntry._meta.get_field("organisation").max_length:
         refuse("organisation", _("The organisation is longer than 120 characters."))
+    subdistrict = _text(cells.get("subdistrict"))
+    if subdistrict:
+        known = {name: name for name, _english in subdistricts()}
+        known.update({english: name for name, english in subdistricts()})
+        row.subdistrict = known.get(subdistrict, "")
+        if not row.subdistrict:
+            refuse(
+                "subdistrict",
+                _("%(name)s is not one of the district's subdistricts: %(known)s.")
+                % {"name": subdistrict, "known": "、".join(name for name, _english in subdistricts())},
+            )
     row.citation = _text(cells.get("citation"))
     if len(row.citation) > CITATION_MAX_CHARS:
         refuse(

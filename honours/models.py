@@ -8,9 +8,11 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
+from honours.presentation import ORDERS, entry_groups
 from integrity_site.core.credit_code import normalize_credit_code, validate_credit_code
 from integrity_site.core.feeds import FeedIndexMixin
 from integrity_site.core.models import SectionIndexPage
+from integrity_site.core.subdistricts import subdistrict_choices
 from integrity_site.core.text import pinyin_sort_key, validate_name_text
 
 
@@ -81,6 +83,15 @@ class HonourListPage(Page):
     class Meta:
         verbose_name = _("honour list page")
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        order = request.GET.get("by")
+        order = order if order in ORDERS else ORDERS[0]
+        context["order"] = order
+        context["entry_groups"] = entry_groups(self, order)
+        context["has_subdistricts"] = any(entry.subdistrict for entry in self.entries.all())
+        return context
+
     @property
     def category_label(self):
         return HonourCategory(self.category).label
@@ -102,6 +113,13 @@ class HonourEntry(TranslatableMixin, Orderable):
     organisation = models.CharField(
         _("organisation"), max_length=120, blank=True, validators=[validate_name_text]
     )
+    subdistrict = models.CharField(
+        _("subdistrict"),
+        max_length=60,
+        blank=True,
+        choices=subdistrict_choices,
+        help_text=_("Where the person or organisation is; lists can be shown grouped by it."),
+    )
     citation = models.TextField(_("citation"), max_length=1000, blank=True)
     photo = models.ForeignKey(
         "wagtailimages.Image",
@@ -114,12 +132,19 @@ class HonourEntry(TranslatableMixin, Orderable):
     name_sort_key = models.CharField(max_length=255, editable=False, blank=True)
 
     # Public on the list anyway; the credit code is an organisation's (persons have none).
-    api_fields = [APIField("name"), APIField("organisation"), APIField("credit_code"), APIField("citation")]
+    api_fields = [
+        APIField("name"),
+        APIField("organisation"),
+        APIField("credit_code"),
+        APIField("subdistrict"),
+        APIField("citation"),
+    ]
 
     panels = [
         FieldPanel("name"),
         FieldPanel("credit_code"),
         FieldPanel("organisation"),
+        FieldPanel("subdistrict"),
         FieldPanel("citation"),
         FieldPanel("photo"),
     ]

@@ -10,7 +10,7 @@ from wagtail.log_actions import LogFormatter
 from wagtail.models import Locale
 
 from honours import admin_views, imports
-from honours.models import HonourEntry, HonourListPage
+from honours.models import HonourEntry, HonourIndexPage, HonourListPage
 from integrity_site.core.credit_checks import (
     CREDIT_CHECKED_CONTENT_HOOK,
     CREDIT_PROFILE_SECTION_HOOK,
@@ -31,6 +31,7 @@ def published_honour_entries():
             credit_code=entry.credit_code,
             name=entry.name,
             url=entry.page.url or "",
+            section=HonourIndexPage.editor_section,
         )
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from integrity_site.core.credit_checks import CheckedItem, ProfileItem, check_credit
 
+from .models import PledgePage
 from .records import Pledge
 
 
@@ -37,6 +38,7 @@ def active_pledges():
             credit_code=pledge.credit_code,
             name=pledge.merchant_name,
             url=_review_url(pledge.pk),
+            section=PledgePage.editor_section,
         )
 
 

@@ -20,6 +20,7 @@ from wagtail.log_actions import log
 
 from integrity_site.core.credit_checks import CreditCheck, Finding, MatchedBy, cross_check_subjects
 from integrity_site.core.credit_code import is_valid_credit_code, normalize_credit_code
+from publicity.notifications import notify_new_hits
 from publicity.records import CrossCheckHit, PublicityRecord, RecordKind
 
 # A dishonest judgment debtor who has fully performed is off the list.
@@ -134,15 +135,18 @@ def recheck_all(today=None):
     now = timezone.now()
     checked = 0
     hits = []
+    sections = {}
     for subject_type, items_function in cross_check_subjects().items():
         items = list(items_function())
         checked += len(items)
+        sections[subject_type] = next((item.section for item in items if item.section), "")
         for start in range(0, len(items), LOOKUP_CHUNK):
             hits.extend(_hits_for(subject_type, items[start : start + LOOKUP_CHUNK], today, now))
     with transaction.atomic():
         keep = []
+        new_hits = []
         for hit in hits:
-            stored, _created = CrossCheckHit.objects.get_or_create(
+            stored, created = CrossCheckHit.objects.get_or_create(
                 subject_type=hit.subject_type,
                 subject_id=hit.subject_id,
                 record_id=hit.record_id,
@@ -154,8 +158,11 @@ def recheck_all(today=None):
                 },
             )
             keep.append(stored.pk)
+            if created:
+                new_hits.append(stored)
         CrossCheckHit.objects.exclude(pk__in=keep).delete()
-    return {"checked": checked, "hits": len(hits)}
+        transaction.on_commit(lambda: notify_new_hits(new_hits, sections))
+    return {"checked": checked, "hits": len(hits), "new": len(new_hits)}
 
 
 def _hits_for(subject_type, items, today, now):

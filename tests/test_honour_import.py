@@ -267,3 +267,16 @@ def test_the_upload_form_says_what_is_missing_in_the_editors_language(tmp_path, 
 def test_the_honour_list_page_offers_the_import(client, honours_editor, honour_list):
     response = client.get(f"/admin/pages/{honour_list.pk}/edit/")
     assert f"/admin/honours/import/?list={honour_list.pk}" in response.text
+
+
+def test_a_subdistrict_column_takes_the_districts_names_in_either_language(tmp_path):
+    path = csv_file(
+        tmp_path, "姓名,街道\n张晓华,解放路街道\n李明,Quancheng Road Subdistrict\n王芳,火星街道\n"
+    )
+    honour_file = imports.read_honour_file(path)
+    assert [(row.name, row.subdistrict) for row in honour_file.rows] == [
+        ("张晓华", "解放路街道"),
+        ("李明", "泉城路街道"),
+    ]
+    [problem] = honour_file.problems
+    assert (problem.line, problem.column) == (4, "街道") and "火星街道" in problem.reason

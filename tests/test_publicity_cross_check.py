@@ -122,7 +122,7 @@ def test_the_daily_check_lists_published_honour_entries_with_current_penalties(h
 
     summary = run_daily_check()
 
-    assert summary == {"checked": 2, "hits": 1}
+    assert summary == {"checked": 2, "hits": 1, "new": 1}
     [hit] = CrossCheckHit.objects.all()
     assert hit.record == record
     assert "济南泉城路伟明餐饮管理有限公司" in hit.subject_label
@@ -143,7 +143,7 @@ def test_entries_of_unpublished_lists_are_not_checked(honour_list):
     make_record()
     honour_list.unpublish()
 
-    assert run_daily_check() == {"checked": 0, "hits": 0}
+    assert run_daily_check() == {"checked": 0, "hits": 0, "new": 0}
 
 
 def test_other_parts_plug_their_subjects_in_through_the_registry():
@@ -409,3 +409,31 @@ def test_when_every_hit_is_acknowledged_the_dashboard_says_so(client, admin_user
     assert "Every current hit has been acknowledged." in dashboard
     assert "Dashboard" in dashboard  # in English indeed
     assert "罚-伟明" not in dashboard
+
+
+def test_the_section_editors_get_one_email_about_new_hits_and_none_for_old_ones(
+    honour_list, django_user_model, mailoutbox, django_capture_on_commit_callbacks
+):
+    editor = django_user_model.objects.create_user(
+        "honours-editor", email="honours@example.org", password="pw"
+    )
+    editor.groups.add(Group.objects.get(name=SECTION_GROUPS["honours"]))
+    silent = django_user_model.objects.create_user("no-mail", email="", password="pw")
+    silent.groups.add(Group.objects.get(name=SECTION_GROUPS["honours"]))
+    pledge_editor = django_user_model.objects.create_user(
+        "pledges", email="pledges@example.org", password="pw"
+    )
+    pledge_editor.groups.add(Group.objects.get(name=SECTION_GROUPS["campaigns"]))
+    make_record(document_number="济历市监罚字〔2026〕8号")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert recheck_all()["new"] == 1
+    (message,) = mailoutbox
+    assert message.to == ["honours@example.org"]
+    assert "1条新的命中" in message.subject
+    assert "济南泉城路伟明餐饮管理有限公司" in message.body and "济历市监罚字〔2026〕8号" in message.body
+    assert "/admin/publicity/cross-check/" in message.body
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert recheck_all()["new"] == 0
+    assert len(mailoutbox) == 1

@@ -60,6 +60,8 @@ class CheckedItem:
     credit_code: str = ""
     name: str = ""
     url: str = ""
+    # The editorial section (core.sections) whose editors follow up a hit on it.
+    section: str = ""
 
 
 @dataclasses.dataclass

@@ -40,11 +40,12 @@ def organisation(zh, en, citation_zh, citation_en, code=None):
     }
 
 
-def person(zh, en, unit_zh, unit_en, citation_zh, citation_en):
+def person(zh, en, unit_zh, unit_en, citation_zh, citation_en, subdistrict=""):
     return {
         "name": Text(zh, en),
         "credit_code": "",
         "organisation": Text(unit_zh, unit_en),
+        "subdistrict": subdistrict,
         "citation": Text(citation_zh, citation_en),
     }
 
@@ -85,6 +86,7 @@ GOLD_SERVICE_STAFF = [
         "Jinan Lixia Anxin Housekeeping Co., Ltd.",
         "从业十二年，拾金不昧多次受到表扬。",
         "Twelve years in service; praised many times for returning lost valuables.",
+        "解放路街道",
     ),
     person(
         "李红梅",
@@ -93,6 +95,7 @@ GOLD_SERVICE_STAFF = [
         "Jinan Quancheng Haobangshou Home Services Co., Ltd.",
         "照护失能老人细致耐心。",
         "Patient, careful care of elderly people who cannot look after themselves.",
+        "泉城路街道",
     ),
     person(
         "张建国",
@@ -101,6 +104,7 @@ GOLD_SERVICE_STAFF = [
         "Shandong Shungeng Home Care for the Elderly Co., Ltd.",
         "坚持按约定时间上门服务，从不失约。",
         "Always arrives at the agreed time; never broke an appointment.",
+        "千佛山街道",
     ),
 ]
 
@@ -108,18 +112,20 @@ HONEST_ROLE_MODELS = [
     person(
         "刘振华",
         "Liu Zhenhua",
-        "解放路街道宽厚里社区",
-        "Kuanhouli Community, Jiefang Road Subdistrict",
+        "宽厚里社区",
+        "Kuanhouli Community",
         "经营小店三十年，足斤足两、童叟无欺。",
         "Thirty years running a shop with honest weights for every customer.",
+        "解放路街道",
     ),
     person(
         "陈淑兰",
         "Chen Shulan",
-        "泉城路街道",
-        "Quancheng Road Subdistrict",
+        "芙蓉街社区",
+        "Furong Street Community",
         "替去世的儿子偿还欠款，诚信守诺。",
         "Repaid her late son's debts, keeping his word.",
+        "泉城路街道",
     ),
 ]
 
@@ -127,18 +133,20 @@ HELPING_OTHERS_ROLE_MODELS = [
     person(
         "赵志强",
         "Zhao Zhiqiang",
-        "文化东路街道",
-        "Wenhua East Road Subdistrict",
+        "文东街道社区志愿服务队",
+        "Wendong community volunteer team",
         "组织志愿服务队义务维修家电十年。",
         "Has led a volunteer team repairing appliances for free for ten years.",
+        "文东街道",
     ),
     person(
         "孙丽娜",
         "Sun Lina",
-        "大明湖街道",
-        "Daming Lake Subdistrict",
+        "大明湖街道居民",
+        "Resident of Daming Lake Subdistrict",
         "长期照顾社区孤寡老人。",
         "Has long cared for elderly people living alone in her community.",
+        "大明湖街道",
     ),
 ]
 

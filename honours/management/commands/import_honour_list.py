@@ -18,7 +18,7 @@ CANNOT_IMPORT = 2
 class Command(BaseCommand):
     help = (
         "Import an honour list's entries from a spreadsheet (XLSX or CSV, UTF-8 or GBK) into the "
-        "list's draft, or into a new unpublished list. Columns: 名称/姓名, 统一社会信用代码, 单位, "
+        "list's draft, or into a new unpublished list. Columns: 名称/姓名, 统一社会信用代码, 单位, 街道, "
         "事迹/称号, 照片 (an image file name in the library). Prints one line of JSON: what was "
         "created, updated and left unchanged, and every rejected row with its line, column and reason."
     )
