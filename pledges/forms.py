@@ -56,7 +56,7 @@ class PledgeForm(forms.Form):
     address = forms.CharField(
         label=_("Business address"),
         max_length=255,
-        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
     )
     contact_person = forms.CharField(
         label=_("Contact person"),
@@ -68,7 +68,7 @@ class PledgeForm(forms.Form):
         label=_("Mobile number"),
         max_length=20,
         help_text=_("Not published."),
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel-national", "inputmode": "tel"}),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
     )
     email = forms.EmailField(
         label=_("E-mail"),

@@ -272,7 +272,7 @@ def test_the_mobile_and_e_mail_fields_are_typed_for_phones_and_styled_like_the_o
 
     content = client.get(pledge_page.url).content.decode()
     mobile, email = field_tag(content, "mobile"), field_tag(content, "email")
-    assert 'type="tel"' in mobile and 'inputmode="tel"' in mobile and 'autocomplete="tel-national"' in mobile
+    assert 'type="tel"' in mobile and 'inputmode="tel"' in mobile and 'autocomplete="tel"' in mobile
     assert 'type="email"' in email and 'inputmode="email"' in email and 'autocomplete="email"' in email
     css = open(finders.find("css/site.css"), encoding="utf-8").read()
     rule = css[css.index(".registration-form input[type=text]") :].split("{")[0]

@@ -266,4 +266,4 @@ def test_a_volunteer_event_names_each_roles_places_in_chinese_punctuation(client
 def test_the_mobile_number_field_brings_up_the_phone_keypad(client, lecture):
     page = client.get(lecture.url).text
     mobile = re.search(r'<input[^>]*name="mobile"[^>]*>', page).group(0)
-    assert 'type="tel"' in mobile and 'inputmode="tel"' in mobile and 'autocomplete="tel-national"' in mobile
+    assert 'type="tel"' in mobile and 'inputmode="tel"' in mobile and 'autocomplete="tel"' in mobile

@@ -36,8 +36,9 @@ def is_on(request):
 
 
 def redirect_target(request):
-    """Where to go after switching: the page the form was on (``next``), else the referring
-    page, when either is on this site; otherwise the home page. Never another host."""
+    """Where to go after switching: the page the form was on, from the Referer the browser sends
+    to the site itself (Referrer-Policy: same-origin), or ``next`` when a form gives one, when it
+    is on this site; otherwise the home page. Never another host."""
     host = request.get_host()
     for candidate in (request.POST.get("next", ""), request.META.get("HTTP_REFERER", "")):
         if candidate and url_has_allowed_host_and_scheme(

@@ -26,7 +26,7 @@ class RegistrationForm(forms.Form):
         max_length=20,
         help_text=_("A mainland China mobile number, 11 digits. Only the organisers see it."),
         error_messages={"required": _("Please enter your mobile number.")},
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel-national", "inputmode": "tel"}),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
     )
     role = forms.ChoiceField(
         label=_("Volunteer role"),

@@ -19,4 +19,8 @@ def responsive_image(image, specs, **attrs):
         by_width.setdefault(rendition.width, (spec, rendition))
     # As with srcset_image, the first spec's rendition is the <img> itself (src, width, height).
     unique = dict(by_width.values())
-    return ResponsiveImage(unique, {name.replace("_", "-"): value for name, value in attrs.items()})
+    attrs = {name.replace("_", "-"): value for name, value in attrs.items()}
+    if len(unique) == 1:
+        # One candidate: Wagtail writes no srcset, and sizes without srcset is invalid HTML.
+        attrs.pop("sizes", None)
+    return ResponsiveImage(unique, attrs)
