@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.admin.ui.components import Component
 
+from integrity_site.core.credit_review import CREDIT_OVERRIDE_PERMISSION
+
 from . import services
 from .forms import RevokeForm
 from .models import pledge_page
@@ -26,7 +28,20 @@ def review_url(pledge):
 def approve(request, pk):
     pledge = get_object_or_404(Pledge, pk=pk)
     try:
-        services.approve_pledge(pledge, user=request.user)
+        services.approve_pledge(
+            pledge, user=request.user, override_reason=request.POST.get("override_reason", "")
+        )
+    except services.CreditHitsFound:
+        if request.user.has_perm(CREDIT_OVERRIDE_PERMISSION):
+            message = _(
+                "The publicity feed has current records of this merchant: give the reason for approving it anyway."
+            )
+        else:
+            message = _(
+                "The publicity feed has current records of this merchant; only a user allowed to let credit hits "
+                "pass may approve it."
+            )
+        messages.error(request, message)
     except services.ActivePledgeExists as error:
         messages.error(
             request,

@@ -18,9 +18,13 @@ from wagtail.log_actions import log
 from wagtail.models import Site
 
 from integrity_site.core import page_cache
+from integrity_site.core.credit_checks import check_credit, check_credits
+from integrity_site.core.credit_review import CREDIT_OVERRIDE_PERMISSION
 from integrity_site.core.models import SiteSettings
 
 from .records import ACTIVE_STATES, Pledge, PledgeState
+
+CREDIT_OVERRIDE_ACTION = "pledges.approve_despite_credit_hits"
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +45,18 @@ class TransitionError(Exception):
         super().__init__(f"{action} is not possible for a pledge that is {pledge.state}")
         self.pledge = pledge
         self.action = action
+
+
+class CreditHitsFound(Exception):
+    """The publicity feed has current records of the merchant: approving needs a recorded reason."""
+
+    def __init__(self, check):
+        super().__init__("The publicity feed has records of this merchant.")
+        self.check = check
+
+
+class CreditOverrideRefused(CreditHitsFound):
+    """A reason was given by a user without the permission to let credit hits pass."""
 
 
 class ActivePledgeExists(Exception):
@@ -256,24 +272,57 @@ def confirm_pledge(pledge):
     )
 
 
-def approve_pledge(pledge, user, days=None, today=None):
+def credit_checks_of(pledges):
+    """{pledge pk: CreditCheck} of the pledges' codes and names, in one look-up of the feed."""
+    pledges = list(pledges)
+    checks = check_credits((pledge.credit_code, pledge.merchant_name) for pledge in pledges)
+    return {pledge.pk: check for pledge, check in zip(pledges, checks, strict=True)}
+
+
+def approve_pledge(pledge, user, days=None, today=None, override_reason="", credit_check=None):
     """An editor approves a confirmed pledge. The database keeps one approved pledge per credit
     code: while another is in force (also when two editors approve two pledges of one code at the
     same moment), ``ActivePledgeExists`` names it and this one stays confirmed. An approved pledge
-    whose validity has ended is expired first, as ``expire_pledges`` would."""
+    whose validity has ended is expired first, as ``expire_pledges`` would.
+
+    The credit check (联合奖惩) comes first: while the publicity feed has a current penalty or a
+    dishonest-debtor record of the merchant, ``CreditHitsFound`` keeps the pledge confirmed,
+    unless a user with the override permission gives ``override_reason``, which the audit log
+    keeps with the records. ``credit_check``: the merchant's CreditCheck when the caller has it."""
     today = today or timezone.localdate()
     days = days or validity_days()
+    check = credit_check or check_credit(credit_code=pledge.credit_code, name=pledge.merchant_name)
+    override_reason = (override_reason or "").strip()
+    if check.has_hits:
+        if not override_reason:
+            raise CreditHitsFound(check)
+        if not user.has_perm(CREDIT_OVERRIDE_PERMISSION):
+            raise CreditOverrideRefused(check)
     expire_pledges(today=today, credit_code=pledge.credit_code)
     try:
-        return _transition(
-            pledge,
-            "approve",
-            [PledgeState.CONFIRMED],
-            PledgeState.APPROVED,
-            user=user,
-            approved_at=timezone.now(),
-            valid_until=today + datetime.timedelta(days=days),
-        )
+        with transaction.atomic():
+            approved = _transition(
+                pledge,
+                "approve",
+                [PledgeState.CONFIRMED],
+                PledgeState.APPROVED,
+                user=user,
+                approved_at=timezone.now(),
+                valid_until=today + datetime.timedelta(days=days),
+            )
+            if check.has_hits:
+                log(
+                    instance=pledge,
+                    action=CREDIT_OVERRIDE_ACTION,
+                    user=user,
+                    data={
+                        "reason": override_reason[:1000],
+                        "records": [
+                            finding.document_number for finding in [*check.dishonest, *check.penalties]
+                        ],
+                    },
+                )
+            return approved
     except IntegrityError:
         raise ActivePledgeExists(approved_pledge_for_code(pledge.credit_code)) from None
 

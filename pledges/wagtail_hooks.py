@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel
+from wagtail.log_actions import LogFormatter
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
@@ -14,6 +15,7 @@ from wagtail.snippets.views.snippets import DeleteView, IndexView, InspectView, 
 
 from integrity_site.core import credit_checks, page_cache
 from integrity_site.core.admin_display import ReadableInspectMixin
+from integrity_site.core.credit_review import CREDIT_OVERRIDE_PERMISSION
 from integrity_site.core.search_sections import SEARCH_SECTIONS_HOOK
 from integrity_site.core.spreadsheets import LabelledExportMixin
 
@@ -53,6 +55,17 @@ LOG_ACTIONS = {
 def register_pledge_log_actions(actions):
     for action, (label, message) in LOG_ACTIONS.items():
         actions.register_action(action, label, message)
+
+    @actions.register_action(services.CREDIT_OVERRIDE_ACTION)
+    class ApprovedDespiteCreditHits(LogFormatter):
+        label = _("Approve despite credit hits")
+
+        def format_message(self, log_entry):
+            data = log_entry.data
+            return _("Approved despite the records %(records)s in the publicity feed: %(reason)s") % {
+                "records": "、".join(data.get("records", [])),
+                "reason": data.get("reason", ""),
+            }
 
 
 # --- the pledge text ------------------------------------------------------------------
@@ -172,6 +185,7 @@ class PledgeReviewView(ReadableInspectMixin, InspectView):
         pledge = self.object
         others = list(services.other_pledges_for_code(pledge))
         blocking = next((other for other in others if other.state == PledgeState.APPROVED), None)
+        feed_check = check_pledge(pledge)
         context.update(
             {
                 "pledge": pledge,
@@ -180,7 +194,8 @@ class PledgeReviewView(ReadableInspectMixin, InspectView):
                 "show_personal_data": self.request.user.has_perm(PERSONAL_DATA_PERMISSION),
                 "blocking_pledge": blocking if pledge.state == PledgeState.CONFIRMED else None,
                 "signed_text": signed_text(pledge.text_revision),
-                "feed_check": check_pledge(pledge),
+                "feed_check": feed_check,
+                "may_override": self.request.user.has_perm(CREDIT_OVERRIDE_PERMISSION),
                 "can_change": self.request.user.has_perm("pledges.change_pledge"),
                 "can_approve": pledge.state == PledgeState.CONFIRMED and blocking is None,
                 "can_revoke": pledge.is_active,
@@ -268,12 +283,17 @@ class ApprovePledgesBulkAction(SnippetBulkAction):
 
     @classmethod
     def execute_action(cls, objects, user=None, **kwargs):
-        approved = refused = 0
-        # Looked up once for the whole selection, not once per pledge.
+        approved = refused = held = 0
+        # Looked up once for the whole selection, not once per pledge: validity, page, credit checks.
         days, page = services.validity_days(), pledge_page()
+        objects = list(objects)
+        checks = services.credit_checks_of(objects)
         for pledge in objects:
             try:
-                services.approve_pledge(pledge, user=user, days=days)
+                services.approve_pledge(pledge, user=user, days=days, credit_check=checks[pledge.pk])
+            except services.CreditHitsFound:
+                held += 1  # the feed has records of the merchant: approved one by one, with a reason
+                continue
             except services.ActivePledgeExists:
                 refused += 1  # another pledge of the code is approved (perhaps just now)
                 continue
@@ -281,18 +301,23 @@ class ApprovePledgesBulkAction(SnippetBulkAction):
                 continue  # not confirmed (yet, or any more): left as it is
             approved += 1
             services.notify_approval(pledge, page)
-        # Wagtail passes the second number on to get_success_message as "child objects".
-        return approved, refused
+        # Wagtail passes the second value on to get_success_message as "child objects".
+        return approved, {"refused": refused, "held": held}
 
     def get_execution_context(self):
         return {**super().get_execution_context(), "user": self.request.user}
 
     def get_success_message(self, num_parent_objects, num_child_objects):
         message = _("%(count)d pledges approved.") % {"count": num_parent_objects}
-        if num_child_objects:
+        if num_child_objects["refused"]:
             message += " " + _(
                 "%(count)d left confirmed: another pledge of their credit code is approved."
-            ) % {"count": num_child_objects}
+            ) % {"count": num_child_objects["refused"]}
+        if num_child_objects["held"]:
+            message += " " + _(
+                "%(count)d left confirmed: the publicity feed has current records of them; review each "
+                "and approve it with a reason, if at all."
+            ) % {"count": num_child_objects["held"]}
         return message
 
 
