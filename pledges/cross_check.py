@@ -10,10 +10,18 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from integrity_site.core.credit_checks import CheckedItem, ProfileItem, check_credit
+from integrity_site.core.credit_checks import (
+    REVOKED_PLEDGE,
+    CheckedItem,
+    Finding,
+    MatchedBy,
+    ProfileItem,
+    check_credit,
+)
+from integrity_site.core.credit_code import normalize_credit_code
 
 from .models import PledgePage
-from .records import Pledge
+from .records import Pledge, PledgeState
 
 
 def check_pledge(pledge):
@@ -75,3 +83,26 @@ def pledges_section(credit_code):
     return _("Integrity pledges"), [
         credit_profile_item(pledge) for pledge in current_pledges_for_code(credit_code)
     ]
+
+
+def revoked_pledges_of(parties):
+    """For each ``(credit_code, name)``, the revoked pledges of the code as Findings: a merchant
+    whose pledge the office revoked is weighed again before any honour or new approval."""
+    codes = {normalize_credit_code(code) for code, _name in parties if code}
+    revoked = {}
+    for pledge in Pledge.objects.filter(credit_code__in=codes, state=PledgeState.REVOKED).order_by(
+        "-closed_at", "pk"
+    ):
+        closed = timezone.localtime(pledge.closed_at).date() if pledge.closed_at else None
+        revoked.setdefault(pledge.credit_code, []).append(
+            Finding(
+                kind=REVOKED_PLEDGE,
+                document_number=pledge.number or str(pledge.pk),
+                authority=pledge.closing_reason,
+                decision_date=closed,
+                publicity_until=None,
+                matched_by=MatchedBy.CREDIT_CODE,
+                record_id=pledge.pk,
+            )
+        )
+    return [revoked.get(normalize_credit_code(code), []) if code else [] for code, _name in parties]

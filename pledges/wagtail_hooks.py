@@ -20,7 +20,7 @@ from integrity_site.core.search_sections import SEARCH_SECTIONS_HOOK
 from integrity_site.core.spreadsheets import LabelledExportMixin
 
 from . import admin_views, services
-from .cross_check import active_pledges, check_pledge, pledges_section
+from .cross_check import active_pledges, check_pledge, pledges_section, revoked_pledges_of
 from .forms import RevokeForm, subdistrict_choices
 from .models import PledgePage, pledge_page
 from .records import Industry, Pledge, PledgeState, PledgeText
@@ -49,6 +49,11 @@ LOG_ACTIONS = {
     "pledges.withdraw": (_("Withdraw integrity pledge"), _("Integrity pledge withdrawn by the merchant")),
     "pledges.expire": (_("Expire integrity pledge"), _("Integrity pledge expired")),
 }
+
+
+@hooks.register(credit_checks.CREDIT_STANDING_HOOK)
+def revoked_pledges_weigh_in_credit_checks(parties):
+    return revoked_pledges_of(parties)
 
 
 @hooks.register("register_log_actions")

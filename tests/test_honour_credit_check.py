@@ -181,3 +181,16 @@ def test_when_the_entry_is_removed_after_changes_are_requested_the_check_passes_
     draft.save_revision(user=honours_editor)
     state.resume(user=honours_editor)
     assert not isinstance(current_task(state), CreditCheckTask)
+
+
+def test_an_entry_whose_integrity_pledge_was_revoked_stops_at_the_credit_check(
+    honours, honours_editor, reviewer
+):
+    from pledges import services
+
+    pledge = factories.PledgeFactory(state="confirmed", credit_code=CLEAN_CODE)
+    services.approve_pledge(pledge, user=reviewer)
+    services.revoke_pledge(pledge, user=reviewer, reason="虚假宣传")
+    page = draft_list(honours, {"name": "山东诚信商贸有限公司", "credit_code": CLEAN_CODE})
+    state = submit(page, honours_editor)
+    assert isinstance(current_task(state), CreditCheckTask)

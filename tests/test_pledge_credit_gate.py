@@ -107,3 +107,16 @@ def test_the_service_refuses_a_reason_from_a_user_without_the_permission(reviewe
     with pytest.raises(services.CreditOverrideRefused):
         services.approve_pledge(pledge, user=reviewer, override_reason="我说可以")
     assert Pledge.objects.get(pk=pledge.pk).state == PledgeState.CONFIRMED
+
+
+def test_a_merchant_whose_pledge_was_revoked_is_weighed_again_before_a_new_approval(reviewer, credit_officer):
+    first = factories.PledgeFactory(state="confirmed")
+    services.approve_pledge(first, user=credit_officer)
+    services.revoke_pledge(Pledge.objects.get(pk=first.pk), user=credit_officer, reason="食品安全抽检不合格")
+    again = factories.PledgeFactory(state="confirmed", credit_code=first.credit_code)
+    with pytest.raises(services.CreditHitsFound) as error:
+        services.approve_pledge(again, user=credit_officer)
+    (finding,) = error.value.check.revoked_pledges
+    assert finding.authority == "食品安全抽检不合格" and finding.record_id == first.pk
+    services.approve_pledge(again, user=credit_officer, override_reason="整改完成，复查合格。")
+    assert Pledge.objects.get(pk=again.pk).state == PledgeState.APPROVED

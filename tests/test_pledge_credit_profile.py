@@ -31,10 +31,11 @@ def chinese_date(day):
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def approved_pledge(editor, **fields):
-    """A pledge signed, confirmed and approved by an editor, as in the review screen."""
+def approved_pledge(editor, override_reason="", **fields):
+    """A pledge signed, confirmed and approved by an editor, as in the review screen (after a
+    revoked pledge of the code, with the reason the credit check then asks for)."""
     pledge = factories.PledgeFactory(state=PledgeState.CONFIRMED, credit_code=CODE, **fields)
-    return services.approve_pledge(pledge, user=editor)
+    return services.approve_pledge(pledge, user=editor, override_reason=override_reason)
 
 
 def test_an_approved_pledge_shows_on_the_merchants_credit_profile_with_its_verification_link(
@@ -71,8 +72,8 @@ def test_pledges_that_ended_do_not_show_only_the_current_one_does(client, public
     revoked = services.revoke_pledge(
         approved_pledge(admin_user), user=admin_user, reason="经核查存在虚假宣传行为"
     )
-    withdrawn = services.withdraw_pledge(approved_pledge(admin_user), reason="店铺歇业")
-    current = approved_pledge(admin_user)
+    withdrawn = services.withdraw_pledge(approved_pledge(admin_user, "已整改"), reason="店铺歇业")
+    current = approved_pledge(admin_user, "已整改")
     assert Pledge.objects.get(pk=expired.pk).state == PledgeState.EXPIRED
 
     page = credit_profile(client, publicity_page)

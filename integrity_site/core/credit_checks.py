@@ -27,6 +27,12 @@ has in its ``wagtail_hooks`` module, and asks through the functions below.
     the parties it names, or None when the object is not of its kind: the credit check step of
     moderation (``CreditCheckTask``) checks them.
 
+``CREDIT_STANDING_HOOK``
+    A function taking the same list of ``(credit_code, name)`` pairs and returning, for each, the
+    Findings that part holds against the party (the pledges part: its revoked pledges, by credit
+    code); ``check_credits`` adds them to the feed's CreditCheck, so that every credit check
+    (moderation, pledge approval) weighs them.
+
 ``CREDIT_FEED_HOOK``
     The part that holds the feed: a function taking a list of ``(credit_code, name)`` pairs and
     returning a CreditCheck for each, in order (a few queries for any number of parties). One is
@@ -48,6 +54,7 @@ CROSS_CHECK_SUBJECT_HOOK = "register_cross_check_subject"
 CREDIT_PROFILE_SECTION_HOOK = "register_credit_profile_section"
 CREDIT_FEED_HOOK = "register_credit_feed"
 CREDIT_CHECKED_CONTENT_HOOK = "register_credit_checked_content"
+CREDIT_STANDING_HOOK = "register_credit_standing"
 CREDIT_PROFILE_URL_HOOK = "register_credit_profile_url"
 
 
@@ -81,9 +88,14 @@ class MatchedBy(models.TextChoices):
     NAME = "name", _("name")
 
 
+# The kind of a Finding that is not a feed record: an integrity pledge the office revoked.
+REVOKED_PLEDGE = "revoked_pledge"
+
+
 @dataclasses.dataclass(frozen=True)
 class Finding:
-    """One record of the feed that speaks against a party, and when."""
+    """One record (of the feed, or a revoked pledge: ``REVOKED_PLEDGE``) that speaks against a
+    party, and when."""
 
     kind: str
     document_number: str
@@ -100,16 +112,22 @@ class Finding:
 
 @dataclasses.dataclass
 class CreditCheck:
-    """What the feed says of one party: its current penalties and dishonest-debtor records, and
-    whether any feed was imported at all (without one, no hits mean nothing)."""
+    """What the site knows against one party: its current penalties and dishonest-debtor records
+    in the feed, its revoked integrity pledges, and whether any feed was imported at all (without
+    one, no hits mean nothing)."""
 
     penalties: list
     dishonest: list
     feed_imported: bool = True
+    revoked_pledges: list = dataclasses.field(default_factory=list)
 
     @property
     def has_hits(self):
-        return bool(self.penalties or self.dishonest)
+        return bool(self.penalties or self.dishonest or self.revoked_pledges)
+
+    @property
+    def findings(self):
+        return [*self.dishonest, *self.penalties, *self.revoked_pledges]
 
     @classmethod
     def no_feed(cls):
@@ -140,11 +158,19 @@ def check_credit(credit_code="", name=""):
 
 
 def check_credits(parties):
-    """A CreditCheck for each ``(credit_code, name)`` of ``parties``, in order, from the feed's provider."""
+    """A CreditCheck for each ``(credit_code, name)`` of ``parties``, in order: the feed's
+    provider's, with what other parts hold against each party (``CREDIT_STANDING_HOOK``)."""
     parties = list(parties)
+    checks = None
     for provider in hooks.get_hooks(CREDIT_FEED_HOOK):
-        return provider(parties)
-    return [CreditCheck.no_feed() for _party in parties]
+        checks = provider(parties)
+        break
+    if checks is None:
+        checks = [CreditCheck.no_feed() for _party in parties]
+    for hook in hooks.get_hooks(CREDIT_STANDING_HOOK):
+        for check, findings in zip(checks, hook(parties), strict=True):
+            check.revoked_pledges.extend(findings)
+    return checks
 
 
 def credit_profile_linker():

@@ -30,7 +30,7 @@ class Hit:
 
     @property
     def findings(self):
-        return [*self.check.dishonest, *self.check.penalties]
+        return self.check.findings
 
 
 def party_key(party):
