@@ -6,6 +6,7 @@ The database keeps one counted signature per mobile number and campaign (a parti
 index); a form sent twice (a double tap) carries the same submission token and finds its
 signature again instead of making a second one."""
 
+import datetime
 import enum
 import random
 import secrets
@@ -14,10 +15,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Substr, TruncHour
 from django.utils import timezone
 from django.utils.html import strip_tags
 from wagtail.log_actions import log
+from wagtail.models import Page
 
 from integrity_site.core import page_cache
 from integrity_site.core.mobile import normalize_mobile
@@ -359,4 +362,108 @@ def approved_messages(campaign, limit=10):
         )
         .only("name", "community", "subdistrict", "message", "created_at")
         .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+# --- editors: fraud view, export, retention -------------------------------------------------
+
+MOBILE_PREFIX_LENGTH = 7  # 138 0013: the carrier's block of numbers
+
+
+def fraud_groups(campaign, limit=20):
+    """Counted signatures per hour, per client address and per mobile prefix, largest first:
+    what an editor looks at for a burst from one place."""
+    counted = Signature.objects.filter(
+        campaign=campaign, withdrawn_at__isnull=True, invalidated_at__isnull=True
+    )
+    per_hour = (
+        counted.annotate(hour=TruncHour("created_at"))
+        .values_list("hour")
+        .annotate(total=Count("pk"))
+        .order_by("-hour")[:48]
+    )
+    per_address = (
+        counted.exclude(client_address=None)
+        .values_list("client_address")
+        .annotate(total=Count("pk"))
+        .order_by("-total", "client_address")[:limit]
+    )
+    per_prefix = (
+        counted.exclude(mobile="")
+        .annotate(prefix=Substr("mobile", 1, MOBILE_PREFIX_LENGTH))
+        .values_list("prefix")
+        .annotate(total=Count("pk"))
+        .order_by("-total", "prefix")[:limit]
+    )
+    return {"hour": list(per_hour), "address": list(per_address), "prefix": list(per_prefix)}
+
+
+def signatures_in_group(campaign, kind, value):
+    """The counted signatures of one row of ``fraud_groups``: ``kind`` is "address", "prefix"
+    or "hour" (an ISO datetime of the hour's start)."""
+    counted = Signature.objects.filter(
+        campaign=campaign, withdrawn_at__isnull=True, invalidated_at__isnull=True
+    )
+    if kind == "address":
+        return counted.filter(client_address=value)
+    if kind == "prefix" and value.isdigit():
+        return counted.filter(mobile__startswith=value)
+    if kind == "hour":
+        start = datetime.datetime.fromisoformat(value)
+        return counted.filter(created_at__gte=start, created_at__lt=start + datetime.timedelta(hours=1))
+    return counted.none()
+
+
+def signatures_to_anonymise(days, now=None):
+    """Signatures whose campaign closed more than ``days`` ago and still hold personal data."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    closed = Q(campaign__signing_enabled=False, campaign__signing_closed_at__lt=cutoff) | Q(
+        campaign__signing_closes_at__lt=cutoff
+    )
+    return Signature.objects.filter(closed, anonymised_at__isnull=True)
+
+
+def anonymise_signatures(days, dry_run=False, now=None):
+    """Names, mobile numbers, messages and addresses of signatures of campaigns closed more than
+    the retention period ago are erased; counts, subdistricts and communities stay. One entry
+    per campaign in its history, with the number. Returns how many."""
+    signatures = signatures_to_anonymise(days, now)
+    counts = dict(signatures.order_by().values_list("campaign_id").annotate(count=Count("pk")))
+    count = sum(counts.values())
+    if dry_run or not count:
+        return count
+    with transaction.atomic():
+        signatures.update(
+            name="",
+            mobile="",
+            message="",
+            client_address=None,
+            submission_token=None,
+            anonymised_at=now or timezone.now(),
+        )
+        for campaign in Page.objects.filter(pk__in=counts).order_by("pk").specific():
+            log(
+                instance=campaign,
+                action="campaigns.anonymise_signatures",
+                uuid=uuid.uuid4(),
+                title=campaign.get_admin_display_title(),
+                data={"count": counts[campaign.pk], "retention_days": days},
+            )
+            count_changed(campaign)
+    return count
+
+
+def signed_today(campaigns, now=None):
+    """{campaign id: counted signatures since midnight} for the dashboard."""
+    start = timezone.localtime(now or timezone.now()).replace(hour=0, minute=0, second=0, microsecond=0)
+    return dict(
+        Signature.objects.filter(
+            campaign__in=campaigns,
+            created_at__gte=start,
+            withdrawn_at__isnull=True,
+            invalidated_at__isnull=True,
+        )
+        .order_by()
+        .values_list("campaign_id")
+        .annotate(total=Count("pk"))
     )
