@@ -89,3 +89,20 @@ def test_the_demo_images_are_drawn_locally(monkeypatch, tmp_path, site):
     load(monkeypatch, tmp_path)
     article = ArticlePage.objects.filter(cover_image__isnull=False).first()
     assert article.cover_image.width == 1200
+
+
+def test_the_demo_campaigns_are_open_for_signing_with_signatures_and_a_paper_tally(
+    monkeypatch, tmp_path, client, site
+):
+    from campaigns import signing
+
+    load(monkeypatch, tmp_path)
+    campaigns = CampaignPage.objects.filter(locale__language_code="zh-hans", signing_enabled=True)
+    assert campaigns.count() == 2
+    pledge = campaigns.get(title="我承诺 我诚信 我文明")
+    assert signing.online_count(pledge) == 8 and signing.offline_count(pledge) == 86
+    page = client.get(pledge.url)
+    assert "张*华 · 宽厚里社区" in page.text
+    assert "诚信从我做起" in page.text  # an approved message
+    english = client.get(pledge.get_translations().get().url)
+    assert "94</strong>" in english.text
