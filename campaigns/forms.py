@@ -15,7 +15,7 @@ class SignatureForm(forms.Form):
     """The short signing form: one screen on a phone."""
 
     name = forms.CharField(
-        label=_("Name"),
+        label=_("Your name"),
         max_length=30,
         error_messages={
             "required": _("Please enter your name."),

@@ -21,7 +21,10 @@ from .forms import SignatureForm, WithdrawSignatureForm
 
 
 def _since(moment, now):
-    return timesince(moment, now, depth=1)
+    """ "3 分钟前", or "刚刚" within the first minute."""
+    if (now - moment).total_seconds() < 60:
+        return _("just now")
+    return _("%(since)s ago") % {"since": timesince(moment, now, depth=1)}
 
 
 def signing_panel(request, page, campaign=None, form=None, message=""):

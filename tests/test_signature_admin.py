@@ -139,7 +139,7 @@ def test_an_offline_tally_counts_in_the_total_and_is_marked_offline(editor, camp
     assert signing.total_count(campaign) == 124
     client.logout()
     page = client.get(campaign.url).content.decode()
-    assert "其中线下 120" in page
+    assert "（线下 120）" in page
     assert "线上 4 人，纸质 120 人" in page
 
 
