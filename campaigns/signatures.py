@@ -97,6 +97,12 @@ class Signature(models.Model):
         indexes = [
             # The latest signers and approved messages of a campaign, newest first.
             models.Index(fields=["campaign", "-created_at"], name="signature_latest_idx"),
+            # The approved messages: few among many signatures, found without scanning the rest.
+            models.Index(
+                fields=["campaign", "-created_at"],
+                condition=Q(message_state="approved"),
+                name="signature_approved_message_idx",
+            ),
         ]
         permissions = [
             (

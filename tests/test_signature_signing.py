@@ -265,3 +265,32 @@ def test_the_count_is_right_on_a_cached_page_after_signing(
         signing.sign(campaign, name="王五", subdistrict="解放路街道", mobile="13900000000")
     again = anonymous.get(campaign.url)
     assert re.search(r"<strong>1</strong>", again.text)
+
+
+def test_the_campaign_page_costs_the_same_queries_with_few_or_many_signatures(client, campaign):
+    def sign_many(start, count):
+        for n in range(start, start + count):
+            signing.sign(
+                campaign,
+                name=f"居民{n}",
+                subdistrict=["解放路街道", "千佛山街道", "大明湖街道"][n % 3],
+                community=f"社区{n % 7}",
+                mobile=f"137{n:08d}",
+                message="诚信" if n % 5 == 0 else "",
+            )
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sign_many(0, 3)
+    client.get(campaign.url)  # warm: the site, the locale
+    with CaptureQueriesContext(connection) as few:
+        client.get(campaign.url)
+    sign_many(3, 60)
+    with CaptureQueriesContext(connection) as many:
+        assert "63</strong>" in client.get(campaign.url).text
+    assert len(many) == len(few)
+    # No query counts or reads the signatures beyond the ten latest.
+    assert not any(
+        "COUNT(" in query["sql"].upper() and 'signature"' in query["sql"] for query in many.captured_queries
+    )
