@@ -21,6 +21,7 @@ from integrity_site.events.listings import event_listing
 from integrity_site.events.models import EventIndexMixin, EventPage
 
 from . import views
+from .feeds import SignatureCountFeed
 from .signatures import InitiativeText, OfflineTally, Signature, SignatureCounter  # noqa: F401  (loaded with the app)
 
 
@@ -175,6 +176,11 @@ class CampaignPage(RoutablePageMixin, Page):
     @page_cache.cacheable
     def signatures_json_view(self, request):
         return views.signatures_json(request, self)
+
+    @path("signatures/feed/", name="signatures_feed")
+    @page_cache.cacheable
+    def signatures_feed_view(self, request):
+        return SignatureCountFeed(self)(request)
 
 
 def _closing_now(campaign):

@@ -82,6 +82,7 @@ def signing_panel(request, page, campaign=None, form=None, message=""):
         "communities": _communities(),
         "retention_days": personal_data_retention_days(Site.find_for_request(request)),
         "json_url": page.url + page.reverse_subpage("signatures_json"),
+        "feed_url": page.url + page.reverse_subpage("signatures_feed"),
     }
 
 

@@ -175,3 +175,12 @@ def test_the_partners_json_has_counts_and_no_personal_data(client, campaign):
     assert data["subdistricts"][0]["communities"] == [{"community": "宽厚里社区", "online": 3, "offline": 0}]
     text = response.content.decode()
     assert "张三" not in text and "1380013" not in text and "10.9.9.9" not in text
+
+
+def test_the_partners_rss_has_the_counts_and_no_personal_data(client, campaign):
+    response = client.get(campaign.url + "signatures/feed/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "全部街道：4 人签名" in text
+    assert "解放路街道：3 人签名" in text
+    assert "张三" not in text and "1380013" not in text
