@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 
 from integrity_site.core.text import validate_name_text
+from integrity_site.core.translation import source_page
 
 
 class InitiativeText(models.Model):
@@ -195,3 +196,10 @@ class OfflineTally(models.Model):
 
     def __str__(self):
         return f"{self.event} ({self.count})"
+
+    def clean(self):
+        super().clean()
+        # Counted on the campaign in the default language, as signatures are: a tally entered on
+        # a translation goes to its source page.
+        if self.campaign_id:
+            self.campaign = source_page(self.campaign)

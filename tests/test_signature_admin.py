@@ -184,3 +184,23 @@ def test_the_partners_rss_has_the_counts_and_no_personal_data(client, campaign):
     assert "全部街道：4 人签名" in text
     assert "解放路街道：3 人签名" in text
     assert "张三" not in text and "1380013" not in text
+
+
+def test_a_tally_entered_on_the_english_page_counts_on_the_chinese_campaign(editor, campaign, en_locale):
+    from integrity_site.core.translation import translate_object
+
+    english = translate_object(campaign, en_locale, {campaign.title: "Say no to illegal fund-raising"})
+    response = editor.post(
+        "/admin/snippets/campaigns/offlinetally/add/",
+        {
+            "campaign": english.pk,
+            "count": 30,
+            "collected_on": "2026-11-21",
+            "subdistrict": "千佛山街道",
+            "community": "",
+            "event": "千佛山诚信宣传日",
+        },
+    )
+    assert response.status_code == 302
+    assert OfflineTally.objects.get().campaign_id == campaign.pk
+    assert signing.total_count(campaign) == 34
