@@ -2,21 +2,27 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
+from integrity_site.core import page_cache
 from integrity_site.core.blocks import BodyBlock
 from integrity_site.core.models import SectionIndexPage
 from integrity_site.events.listings import event_listing
 from integrity_site.events.models import EventIndexMixin, EventPage
+
+from . import views
+from .feeds import SignatureCountFeed
+from .signatures import InitiativeText, OfflineTally, Signature, SignatureCounter  # noqa: F401  (loaded with the app)
 
 
 class CampaignIndexPage(EventIndexMixin, RoutablePageMixin, SectionIndexPage):
@@ -48,8 +54,9 @@ class CampaignIndexPage(EventIndexMixin, RoutablePageMixin, SectionIndexPage):
         return context
 
 
-class CampaignPage(Page):
-    """A theme campaign, such as "我承诺 我诚信 我文明"."""
+class CampaignPage(RoutablePageMixin, Page):
+    """A theme campaign, such as "我承诺 我诚信 我文明", and its initiative residents sign
+    (倡议签名, see ``campaigns.signing``)."""
 
     slogan = models.CharField(_("slogan"), max_length=120, blank=True)
     start_date = models.DateField(_("start date"))
@@ -64,6 +71,34 @@ class CampaignPage(Page):
         verbose_name=_("cover image"),
     )
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+    initiative_text = models.TextField(
+        _("initiative text"),
+        blank=True,
+        help_text=_(
+            "What residents sign. Each publication with a changed text is a new version "
+            "(第1版, 第2版 …); every signature keeps the version its signer read."
+        ),
+    )
+    signing_enabled = models.BooleanField(
+        _("signing open"),
+        default=False,
+        help_text=_("Untick to close signing: the count stays on the page with the day it closed."),
+    )
+    signing_opens_at = models.DateTimeField(_("signing opens at"), null=True, blank=True)
+    signing_closes_at = models.DateTimeField(_("signing closes at"), null=True, blank=True)
+    # Set when an editor closes signing (untick), so that the page can say when it closed.
+    signing_closed_at = models.DateTimeField(_("signing closed at"), null=True, blank=True, editable=False)
+    signature_goal = models.PositiveIntegerField(
+        _("goal"),
+        null=True,
+        blank=True,
+        help_text=_("Number of signatures aimed at; shown as a progress bar."),
+    )
+    show_signer_messages = models.BooleanField(
+        _("show signers' messages"),
+        default=False,
+        help_text=_("Approved messages only: each message is moderated before it is public."),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("slogan"),
@@ -71,11 +106,22 @@ class CampaignPage(Page):
         FieldPanel("lead"),
         FieldPanel("cover_image"),
         FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldPanel("initiative_text"),
+                FieldPanel("signing_enabled"),
+                FieldRowPanel([FieldPanel("signing_opens_at"), FieldPanel("signing_closes_at")]),
+                FieldPanel("signature_goal"),
+                FieldPanel("show_signer_messages"),
+            ],
+            heading=_("Initiative signatures"),
+        ),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("slogan"),
         index.SearchField("lead"),
         index.SearchField("body"),
+        index.SearchField("initiative_text"),
     ]
     api_fields = [
         APIField("slogan"),
@@ -84,6 +130,11 @@ class CampaignPage(Page):
         APIField("lead"),
         APIField("cover_image"),
         APIField("body"),
+        APIField("initiative_text"),
+        APIField("signing_enabled"),
+        APIField("signing_opens_at"),
+        APIField("signing_closes_at"),
+        APIField("signature_goal"),
     ]
     parent_page_types = ["campaigns.CampaignIndexPage"]
     subpage_types = []
@@ -95,6 +146,52 @@ class CampaignPage(Page):
         super().clean()
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
+        if (
+            self.signing_opens_at
+            and self.signing_closes_at
+            and self.signing_closes_at <= self.signing_opens_at
+        ):
+            raise ValidationError({"signing_closes_at": _("Signing cannot close before it opens.")})
+        if self.signing_enabled and not self.initiative_text.strip():
+            raise ValidationError({"initiative_text": _("Give the initiative text to open signing.")})
+
+    def save(self, *args, **kwargs):
+        self.signing_closed_at = None if self.signing_enabled else _closing_now(self)
+        return super().save(*args, **kwargs)
+
+    def get_cached_paths(self):
+        return ["/", "signatures/json/", "signatures/feed/"]
+
+    # The page itself (and its counts) is the same for everyone; the private link never is.
+    @path("", name="sign")
+    @page_cache.cacheable
+    def sign_view(self, request):
+        return views.campaign(request, self)
+
+    @path("signature/<int:pk>/<str:token>/", name="signature")
+    def signature_view(self, request, pk, token):
+        return views.signature(request, self, pk, token)
+
+    @path("signatures/json/", name="signatures_json")
+    @page_cache.cacheable
+    def signatures_json_view(self, request):
+        return views.signatures_json(request, self)
+
+    @path("signatures/feed/", name="signatures_feed")
+    @page_cache.cacheable
+    def signatures_feed_view(self, request):
+        return SignatureCountFeed(self)(request)
+
+
+def _closing_now(campaign):
+    """When signing was closed: kept once set; now when an editor closes signing that was
+    open; None for a campaign that never opened."""
+    if campaign.pk is None:
+        return None
+    enabled, closed_at = CampaignPage.objects.filter(pk=campaign.pk).values_list(
+        "signing_enabled", "signing_closed_at"
+    ).first() or (False, None)
+    return closed_at or (timezone.now() if enabled else None)
 
 
 class VolunteerEventPageTag(TaggedItemBase):

@@ -1,5 +1,3 @@
-import re
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -7,12 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from integrity_site.core import subdistricts
 from integrity_site.core.credit_code import normalize_credit_code, validate_credit_code
 from integrity_site.core.mobile import is_mainland_mobile, normalize_mobile
+from integrity_site.core.names import validate_plain_name
 from integrity_site.core.spreadsheets import looks_like_formula
 from integrity_site.core.text import validate_name_text
 
 from .records import EntityKind, Industry
-
-URL_PATTERN = re.compile(r"(https?://|www\.|\b[\w-]+\.(com|cn|net|org|top|xyz|info|io)\b)", re.IGNORECASE)
 
 
 def subdistrict_choices(empty_label=None):
@@ -21,16 +18,6 @@ def subdistrict_choices(empty_label=None):
 
 def subdistrict_filter_choices():
     return subdistrict_choices(_("All subdistricts"))
-
-
-def validate_plain_name(value):
-    """Names are shown in the register and exported to spreadsheets: text only (the site's name
-    rule: no control or invisible characters), no links, no formulas."""
-    validate_name_text(value)
-    if URL_PATTERN.search(value):
-        raise ValidationError(_("Please give the name without web addresses."), code="url")
-    if looks_like_formula(value):
-        raise ValidationError(_("A name cannot start with = + - or @."), code="formula")
 
 
 class PledgeForm(forms.Form):

@@ -268,3 +268,15 @@ class PledgeFactory(factory.django.DjangoModelFactory):
         if self.state == "expired":
             return timezone.localdate() - datetime.timedelta(days=1)
         return None
+
+
+def signing_campaign(parent, **fields):
+    """A campaign open for signing, with its initiative text published (第1版)."""
+    defaults = {
+        "title": "防范非法集资·争做诚信市民",
+        "slug": "sign-up",
+        "initiative_text": "我们倡议：树立诚实守信的观念，争做诚信市民。",
+        "signing_enabled": True,
+        "signature_goal": 100,
+    }
+    return CampaignPageFactory(parent=parent, **{**defaults, **fields})

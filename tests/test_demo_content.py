@@ -122,3 +122,20 @@ def test_the_demo_has_the_reports_honour_lists_and_feed_and_the_credit_checks_at
     pending = lists.get(slug="household-service-units-2026")
     assert pending.workflow_in_progress
     assert pending.current_workflow_task.name == "信用核查"
+
+
+def test_the_demo_campaigns_are_open_for_signing_with_signatures_and_a_paper_tally(
+    monkeypatch, tmp_path, client, site
+):
+    from campaigns import signing
+
+    load(monkeypatch, tmp_path)
+    campaigns = CampaignPage.objects.filter(locale__language_code="zh-hans", signing_enabled=True)
+    assert campaigns.count() == 2
+    pledge = campaigns.get(title="我承诺 我诚信 我文明")
+    assert signing.online_count(pledge) == 8 and signing.offline_count(pledge) == 86
+    page = client.get(pledge.url)
+    assert "张*华 · 宽厚里社区" in page.text
+    assert "诚信从我做起" in page.text  # an approved message
+    english = client.get(pledge.get_translations().get().url)
+    assert "94</strong>" in english.text

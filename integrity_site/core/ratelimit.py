@@ -17,6 +17,10 @@ DEFAULT_LIMITS = {
     # limit per code alone would let anyone lock the code's owner out).
     "pledge_sign": (20, 3600),
     "pledge_code": (5, 3600),
+    # Initiative signatures (campaigns app): per address (generous: neighbours at a street event
+    # share one network), and per address and mobile number.
+    "sign": (60, 600),
+    "sign_mobile": (5, 3600),
 }
 
 

@@ -2,7 +2,7 @@
 the admin: submit the object for translation, fill in its strings, publish."""
 
 from django.db import transaction
-from wagtail.models import DraftStateMixin, Page
+from wagtail.models import DraftStateMixin, Locale, Page
 from wagtail_localize.models import StringSegment, StringTranslation, Translation, TranslationSource
 
 
@@ -53,3 +53,14 @@ def translate_object(instance, locale, translations, user=None):
         translated.get_latest_revision().publish(user=user)
         translated.refresh_from_db()
     return translated
+
+
+def source_page(page):
+    """``page`` in the default language (the source of its translations), where residents'
+    records about it are kept, so that every language counts the same ones; ``page`` itself
+    when it has no such translation."""
+    default_locale = Locale.get_default()
+    if page.locale_id == default_locale.pk:
+        return page
+    source = page.get_translation_or_none(default_locale)
+    return source.specific if source is not None else page

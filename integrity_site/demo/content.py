@@ -400,6 +400,14 @@ def build_tree(today):
                 fields={
                     "slogan": Text("我承诺 我诚信 我文明", "I pledge. I am honest. I am civil."),
                     "start_date": datetime.date(2020, 9, 1),
+                    "initiative_text": Text(
+                        "我承诺：诚实守信，言行一致；文明礼让，从身边小事做起；爱护街区环境，争做诚信居民。",
+                        "I pledge to be honest and keep my word, to be civil and start with small things, "
+                        "and to care for our block as an honest resident.",
+                    ),
+                    "signing_enabled": True,
+                    "signature_goal": 500,
+                    "show_signer_messages": True,
                     "lead": Text(
                         "主题活动号召居民和商户作出诚信承诺，从身边小事做起。",
                         "The theme campaign calls on residents and merchants to make an integrity "
@@ -422,6 +430,15 @@ def build_tree(today):
                     "slogan": Text("守住钱袋子 护好幸福家", "Keep your savings safe, keep your family happy"),
                     "start_date": datetime.date(2020, 5, 15),
                     "end_date": datetime.date(2020, 6, 30),
+                    "initiative_text": Text(
+                        "我们倡议：辖区居民、社会各界树立诚实守信的观念，远离非法集资，不参与、不宣传、"
+                        "不介绍，发现线索及时举报，共同守护辖区金融安全。",
+                        "We call on residents and everyone in the district to hold to honesty, keep away "
+                        "from illegal fund-raising (never join, promote or introduce it), report what "
+                        "they see, and keep the district's finances safe together.",
+                    ),
+                    "signing_enabled": True,
+                    "signature_goal": 1000,
                     "lead": Text(
                         "通过讲座、展板和入户宣传，提高居民识别和防范非法集资的能力。",
                         "Talks, boards and door-to-door visits help residents recognise and avoid "
@@ -645,3 +662,20 @@ DEMO_CONTACT = {
     "signatory_name": "示例签署人",
     "consent_to_publication": True,
 }
+
+
+# Residents who signed the demo campaigns online: (name, subdistrict, community, message).
+DEMO_SIGNERS = [
+    ("张建华", "解放路街道", "宽厚里社区", "诚信从我做起，守住钱袋子。"),
+    ("李秀英", "解放路街道", "宽厚里社区", ""),
+    ("王立新", "解放路街道", "解放东路社区", "天上不会掉馅饼，高息理财要当心。"),
+    ("刘桂兰", "泉城路街道", "芙蓉街社区", ""),
+    ("陈志强", "千佛山街道", "历山路社区", ""),
+    ("赵敏", "大明湖街道", "百花洲社区", "为诚信历下点赞！"),
+    ("孙丽娟", "趵突泉街道", "趵突泉社区", ""),
+    ("周海涛", "解放路街道", "山大路社区", ""),
+]
+# Paper signatures collected at street events: (count, subdistrict, community, days ago, event).
+DEMO_TALLIES = [
+    (86, "解放路街道", "宽厚里社区", 3, "宽厚里“我承诺 我诚信 我文明”签名活动"),
+]

@@ -23,6 +23,8 @@ from integrity_site.core.translation import translate_object
 from .content import (
     DEMO_CONTACT,
     DEMO_PLEDGES,
+    DEMO_SIGNERS,
+    DEMO_TALLIES,
     HOME,
     PLEDGE_TEXT,
     SITE_SETTINGS,
@@ -61,6 +63,7 @@ class DemoLoader:
                 self.build(home, spec, admin)
             self.translate_all(Locale.objects.get(language_code="en"), admin)
             self.fill_pledges(admin)
+            self.fill_signatures(admin)
         # The importer runs its own transactions, one batch at a time.
         self.fill_publicity_feed(feed_scale)
         self.submit_drafts(admin)
@@ -124,6 +127,44 @@ class DemoLoader:
             pledge = services.submit_pledge({**merchant, **DEMO_CONTACT}, revision)
             services.approve_pledge(services.confirm_pledge(pledge), admin)
             self.changed(f"integrity pledge of {merchant['merchant_name']}")
+
+    def fill_signatures(self, admin):
+        """Residents' signatures on the demo campaigns open for signing, through the same call the
+        form makes, and a paper tally on the first."""
+        from campaigns import signing
+        from campaigns.models import CampaignPage
+        from campaigns.signatures import OfflineTally, Signature
+
+        campaigns = CampaignPage.objects.filter(
+            locale=Locale.get_default(), signing_enabled=True, pk__in=[page.pk for page in self.built]
+        ).order_by("path")
+        for number, campaign in enumerate(campaigns):
+            if Signature.objects.filter(campaign=campaign).exists():
+                continue
+            for index, (name, subdistrict, community, message) in enumerate(DEMO_SIGNERS):
+                signature = signing.sign(
+                    campaign,
+                    name=name,
+                    subdistrict=subdistrict,
+                    community=community,
+                    mobile=f"139{number:02d}{index:06d}",
+                    message=message,
+                    language="zh-hans",
+                ).signature
+                if signature and message:
+                    signing.moderate_message(signature, "approved", admin)
+            if number == 0:
+                for count, subdistrict, community, days_ago, event in DEMO_TALLIES:
+                    OfflineTally.objects.create(
+                        campaign=campaign,
+                        count=count,
+                        subdistrict=subdistrict,
+                        community=community,
+                        collected_on=self.today - datetime.timedelta(days=days_ago),
+                        event=event,
+                        entered_by=admin,
+                    )
+            self.changed(f"signatures on {campaign.title}")
 
     def fill_site_settings(self, site):
         site_settings = SiteSettings.for_site(site)

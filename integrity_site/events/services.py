@@ -18,10 +18,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
-from wagtail.models import Locale
 
 from integrity_site.core import page_cache
 from integrity_site.core.mobile import normalize_mobile
+from integrity_site.core.translation import source_page
 
 from .records import ACTIVE_STATUSES, Registration, RegistrationStatus, SeatPool
 
@@ -78,11 +78,7 @@ def normalize_code(raw):
 
 def registration_event(page):
     """The page registrations are kept on: the event in the default language."""
-    default_locale = Locale.get_default()
-    if page.locale_id == default_locale.pk:
-        return page
-    source = page.get_translation_or_none(default_locale)
-    return source.specific if source is not None else page
+    return source_page(page)
 
 
 def pools_for(page, event=None):

@@ -1,0 +1,122 @@
+import secrets
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from integrity_site.core.mobile import is_mainland_mobile, normalize_mobile
+from integrity_site.core.names import URL_PATTERN, validate_plain_name
+from integrity_site.core.spreadsheets import looks_like_formula
+from integrity_site.core.text import validate_name_text
+
+
+class SignatureForm(forms.Form):
+    """The short signing form: one screen on a phone."""
+
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=30,
+        error_messages={
+            "required": _("Please enter your name."),
+            "max_length": _("Please keep your name under 30 characters."),
+        },
+        help_text=_("Shown masked, e.g. 张*华."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    subdistrict = forms.ChoiceField(
+        label=_("Subdistrict"),
+        choices=(),
+        error_messages={
+            "required": _("Please choose your subdistrict."),
+            "invalid_choice": _("Please choose one of the subdistricts listed."),
+        },
+    )
+    community = forms.CharField(
+        label=_("Community (optional)"),
+        max_length=60,
+        required=False,
+        error_messages={"max_length": _("Please keep the community under 60 characters.")},
+        widget=forms.TextInput(attrs={"list": "signing-communities", "autocomplete": "off"}),
+    )
+    mobile = forms.CharField(
+        label=_("Mobile number"),
+        max_length=20,
+        help_text=_("Never published: it only makes sure each person signs once."),
+        error_messages={"required": _("Please enter your mobile number.")},
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
+    message = forms.CharField(
+        label=_("Message (optional)"),
+        max_length=200,
+        required=False,
+        error_messages={"max_length": _("Please keep your message under 200 characters.")},
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    consent = forms.BooleanField(
+        label=_("I have read the privacy notice and agree that my signature is recorded."),
+        error_messages={"required": _("Please agree to the privacy notice to sign.")},
+    )
+    submission_token = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+    # The honeypot: hidden from people (and screen readers), filled by form bots.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("submission_token", secrets.token_urlsafe(24))
+        super().__init__(*args, **kwargs)
+        self.fields["subdistrict"].choices = [
+            ("", "---------"),
+            *((name, name) for name in settings.SUBDISTRICTS),
+        ]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        validate_plain_name(name)
+        return name
+
+    def clean_community(self):
+        community = self.cleaned_data["community"].strip()
+        if community:
+            validate_plain_name(community)
+        return community
+
+    def clean_mobile(self):
+        number = normalize_mobile(self.cleaned_data["mobile"])
+        if not is_mainland_mobile(number):
+            raise ValidationError(
+                _("Please enter an 11-digit mainland China mobile number, for example 13800138000."),
+                code="invalid_mobile",
+            )
+        return number
+
+    def clean_message(self):
+        message = " ".join(self.cleaned_data["message"].split())
+        if not message:
+            return ""
+        validate_name_text(message)
+        if URL_PATTERN.search(message):
+            raise ValidationError(_("Please leave web addresses out of your message."), code="url")
+        if looks_like_formula(message):
+            raise ValidationError(_("A message cannot start with = + - or @."), code="formula")
+        return message
+
+    @property
+    def is_bot(self):
+        return bool(self.data.get("website"))
+
+
+class WithdrawSignatureForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Yes, withdraw my signature."),
+        error_messages={"required": _("Please tick the box to withdraw your signature.")},
+    )
+
+
+class InvalidateForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for invalidating"), max_length=255, widget=forms.Textarea(attrs={"rows": 2})
+    )
