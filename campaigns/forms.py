@@ -1,13 +1,13 @@
 import secrets
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from integrity_site.core.mobile import is_mainland_mobile, normalize_mobile
 from integrity_site.core.names import URL_PATTERN, validate_plain_name
 from integrity_site.core.spreadsheets import looks_like_formula
+from integrity_site.core.subdistricts import subdistrict_select_choices
 from integrity_site.core.text import validate_name_text
 
 
@@ -68,10 +68,7 @@ class SignatureForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("submission_token", secrets.token_urlsafe(24))
         super().__init__(*args, **kwargs)
-        self.fields["subdistrict"].choices = [
-            ("", "---------"),
-            *((name, name) for name in settings.SUBDISTRICTS),
-        ]
+        self.fields["subdistrict"].choices = subdistrict_select_choices()
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

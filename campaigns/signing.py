@@ -24,6 +24,7 @@ from wagtail.models import Page
 
 from integrity_site.core import page_cache
 from integrity_site.core.mobile import normalize_mobile
+from integrity_site.core.subdistricts import subdistrict_label
 from integrity_site.core.translation import source_page
 
 from .signatures import InitiativeText, MessageState, OfflineTally, Signature, SignatureCounter
@@ -138,6 +139,11 @@ class AreaCount:
     @property
     def total(self):
         return self.online + self.offline
+
+    @property
+    def subdistrict_label(self):
+        """The subdistrict's name in the visitor's language (stored in Chinese)."""
+        return subdistrict_label(self.subdistrict)
 
 
 def breakdown(campaign):

@@ -13,7 +13,7 @@ from .records import EntityKind, Industry
 
 
 def subdistrict_choices(empty_label=None):
-    return [("", empty_label or _("Choose a subdistrict")), *subdistricts.subdistrict_choices()]
+    return subdistricts.subdistrict_select_choices(empty_label)
 
 
 def subdistrict_filter_choices():

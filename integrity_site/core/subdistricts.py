@@ -7,6 +7,7 @@ Records store the Chinese name; pages show the name in the visitor's language.
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 
 def subdistricts():
@@ -33,3 +34,8 @@ def subdistrict_choices():
     """(value, label) pairs for a form's select, labels in the active language."""
     english = _in_english()
     return [(name, english_name if english else name) for name, english_name in subdistricts()]
+
+
+def subdistrict_select_choices(empty_label=None):
+    """The choices of a form's subdistrict select, led by a prompt ("请选择街道")."""
+    return [("", empty_label or _("Choose a subdistrict")), *subdistrict_choices()]
