@@ -11,6 +11,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from integrity_site.core import page_cache
+from integrity_site.core.audit import CountedLogFormatter
 from integrity_site.core.models import personal_data_retention_days
 from integrity_site.scheduler.jobs import Job
 
@@ -138,15 +139,7 @@ class ModerateFormatter(LogFormatter):
         return _("Message of signature %(pk)s hidden") % {"pk": data.get("signature")}
 
 
-class SignatureCountFormatter(LogFormatter):
-    """Entries that count signatures (anonymised, exported): ``message`` keyed on ``count``."""
-
-    def format_message(self, log_entry):
-        data = log_entry.data or {}
-        return self.message % {"count": data.get("count", 0), "format": data.get("format", "")}
-
-
-class AnonymiseFormatter(SignatureCountFormatter):
+class AnonymiseFormatter(CountedLogFormatter):
     label = _("Anonymise signatures")
     message = ngettext_lazy(
         "Personal data of %(count)d signature anonymised after the retention period",
@@ -155,7 +148,7 @@ class AnonymiseFormatter(SignatureCountFormatter):
     )
 
 
-class ExportFormatter(SignatureCountFormatter):
+class ExportFormatter(CountedLogFormatter):
     label = _("Export personal data of signatures")
     message = ngettext_lazy(
         "%(count)d signature exported with names and mobile numbers (%(format)s)",

@@ -5,10 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from wagtail import hooks
 from wagtail.admin.widgets import Button
-from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
+
+from integrity_site.core.audit import CountedLogFormatter
 
 from .admin_views import RegistrationViewSet, event_url
 from .models import EventPage
@@ -46,15 +47,6 @@ LOG_ACTIONS = {
     "events.check_in": (_("Check in registration"), _("Registration checked in")),
     "events.cancel": (_("Cancel registration"), _("Registration cancelled by an editor")),
 }
-
-
-class CountedLogFormatter(LogFormatter):
-    """A message with the number of registrations the entry counts (``message`` is an
-    ``ngettext_lazy`` keyed on ``count``)."""
-
-    def format_message(self, log_entry):
-        data = log_entry.data or {}
-        return self.message % {"count": data.get("count", 0), "format": data.get("format", "")}
 
 
 class ExportFormatter(CountedLogFormatter):
