@@ -154,29 +154,23 @@ def breakdown(campaign):
     def area(name):
         return areas.setdefault(name, AreaCount(name, communities={}))
 
-    online = (
-        SignatureCounter.objects.filter(campaign=campaign)
-        .values_list("subdistrict", "community")
-        .annotate(total=Sum("count"))
-        .order_by()
-    )
-    for subdistrict, community, total in online:
-        if total:
+    # Online counts (the counter rows) in column 0 of a community's pair, offline tallies in 1.
+    for column, model in enumerate((SignatureCounter, OfflineTally)):
+        rows = (
+            model.objects.filter(campaign=campaign)
+            .values_list("subdistrict", "community")
+            .annotate(total=Sum("count"))
+            .order_by()
+        )
+        for subdistrict, community, total in rows:
+            if not total:
+                continue
             entry = area(subdistrict)
-            entry.online += total
-            counts = entry.communities.setdefault(community, [0, 0])
-            counts[0] += total
-    offline = (
-        OfflineTally.objects.filter(campaign=campaign)
-        .values_list("subdistrict", "community")
-        .annotate(total=Sum("count"))
-        .order_by()
-    )
-    for subdistrict, community, total in offline:
-        entry = area(subdistrict)
-        entry.offline += total
-        counts = entry.communities.setdefault(community, [0, 0])
-        counts[1] += total
+            if column:
+                entry.offline += total
+            else:
+                entry.online += total
+            entry.communities.setdefault(community, [0, 0])[column] += total
     return sorted((a for a in areas.values() if a.total > 0), key=lambda a: (-a.total, a.subdistrict))
 
 

@@ -88,8 +88,11 @@ class HonourListPage(Page):
         order = request.GET.get("by")
         order = order if order in ORDERS else ORDERS[0]
         context["order"] = order
-        context["entry_groups"] = entry_groups(self, order)
-        context["has_subdistricts"] = any(entry.subdistrict for entry in self.entries.all())
+        groups = entry_groups(self, order)
+        context["entry_groups"] = groups
+        context["has_subdistricts"] = any(
+            shown.entry.subdistrict for _heading, members in groups for shown in members
+        )
         return context
 
     @property

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from integrity_site.core.links import absolute_url
 from integrity_site.core.sections import section_group
+from publicity.records import CrossCheckHit
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +25,9 @@ def notify_new_hits(new_hits, sections):
     """E-mail each section's editors about the hits first found in this run. A failed delivery is
     logged and does not undo the run (the hits are on the dashboard anyway)."""
     by_section = {}
-    for hit in new_hits:
+    # The records of all new hits in one query, not one per hit.
+    new_hits = CrossCheckHit.objects.filter(pk__in=[hit.pk for hit in new_hits]).select_related("record")
+    for hit in new_hits.order_by("pk"):
         section = sections.get(hit.subject_type)
         if section:
             by_section.setdefault(section, []).append(hit)
