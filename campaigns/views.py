@@ -191,7 +191,6 @@ def signature(request, page, pk, token):
             "signature": found,
             "masked_name": mask_name(found.name),
             "withdraw_form": form,
-            "share_url": absolute_url(page.url, site),
             "private_url": absolute_url(request.path, site),
             "count": signing.total_count(found.campaign),
         },

@@ -128,6 +128,54 @@ def test_a_signer_whose_numbering_failed_is_numbered_by_the_next_one_or_on_the_p
     assert Signature.objects.get(mobile="13800138000").place == 4
 
 
+def share_box(page):
+    return re.search(r'<div class="share-box".*?</div>', page, re.S).group(0)
+
+
+def test_the_campaign_page_and_the_thanks_page_offer_a_share_button_over_the_public_link(client, campaign):
+    public = "http://testserver/volunteer-action/sign-up/"
+    page = client.get(campaign.url).text
+    box = share_box(page)
+    assert f'data-url="{public}"' in box and f'<a href="{public}">{public}</a>' in box
+    assert 'data-title="防范非法集资·争做诚信市民"' in box
+    # The button and the WeChat hint wait for the script; without it the link is there to copy.
+    assert re.search(
+        r'<button type="button" class="share-button"[^>]*data-copy-label="复制链接" hidden>分享</button>', box
+    )
+    assert re.search(r'class="notice share-wechat" data-share-wechat hidden>在微信中，请点右上角的“···”', box)
+    assert 'data-copied="链接已复制，可以粘贴到聊天或朋友圈。"' in box
+    # The strict Content-Security-Policy: a script file of the site's own, no inline script or style.
+    assert re.search(r'<script src="/static/campaigns/share\.js" defer></script>', page)
+    assert not re.search(r"<script(?![^>]*\bsrc=)", page) and " style=" not in page
+
+    response = client.post(campaign.url, form_data())
+    receipt = client.get(response["Location"]).text
+    box = share_box(receipt)
+    assert f'data-url="{public}"' in box and response["Location"] not in box
+    assert re.search(r'<script src="/static/campaigns/share\.js" defer></script>', receipt)
+
+
+def test_the_share_button_speaks_english_on_the_english_page(client, campaign, en_locale):
+    translate_object(campaign.get_parent().specific, en_locale, {})
+    english = translate_object(
+        campaign, en_locale, {"防范非法集资·争做诚信市民": "Say no to illegal fundraising"}
+    )
+    box = share_box(client.get(english.url).text)
+    assert "Share this page:" in box and ">Share</button>" in box and 'data-copy-label="Copy the link"' in box
+    assert (
+        "In WeChat, tap ··· at the top right" in box and 'data-title="Say no to illegal fundraising"' in box
+    )
+
+
+def test_a_campaign_without_signing_still_offers_its_share_button(client, campaign):
+    plain = factories.CampaignPageFactory(
+        parent=campaign.get_parent(), title="我承诺 我诚信 我文明", slug="plain"
+    )
+    page = client.get(plain.url).text
+    assert 'id="sign"' not in page
+    assert 'data-url="http://testserver/volunteer-action/plain/"' in share_box(page)
+
+
 def test_one_mobile_number_signs_a_campaign_once(client, campaign):
     client.post(campaign.url, form_data())
     response = client.post(
