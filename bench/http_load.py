@@ -5,6 +5,7 @@ concurrent form POSTs."""
 import argparse
 import contextlib
 import http.client
+import json
 import os
 import re
 import socket
@@ -71,14 +72,21 @@ def free_port():
 
 
 def csrf_for(port, path):
+    """(cookie, token) for the form on ``path``; a page from the page cache has an empty token,
+    then one from /csrf/ as the site's script (static/js/fresh-form.js) gets it."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     connection.request("GET", path)
     response = connection.getresponse()
     body = response.read().decode()
-    cookie = response.getheader("Set-Cookie").split(";")[0]
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+    cookie = response.getheader("Set-Cookie")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]*)"', body).group(1)
+    if not token or not cookie:
+        connection.request("GET", "/csrf/")
+        response = connection.getresponse()
+        token = json.loads(response.read())["token"]
+        cookie = response.getheader("Set-Cookie")
     connection.close()
-    return cookie, token
+    return cookie.split(";")[0], token
 
 
 def post_forms(port, path, forms, clients):
@@ -209,7 +217,6 @@ def get_load(url, seconds, connections, threads=2, headers=()):
     """GET ``url`` for ``seconds`` from ``connections`` concurrent connections: wrk when it is
     installed (a C load generator), else Python threads. Returns requests/s, p50/p95/p99 (ms)
     and the count of failed requests."""
-    import json
     import shutil
 
     if shutil.which("wrk"):

@@ -70,7 +70,9 @@ class Signature(models.Model):
     )
     consent = models.BooleanField(_("agreed to the privacy notice"), default=False)
     client_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
-    place = models.PositiveIntegerField(_("place"), default=0)
+    # The signature's number among the campaign's online signatures, given once it has committed
+    # (signing.number_signatures); unique per campaign, kept after a withdrawal.
+    place = models.PositiveIntegerField(_("place"), null=True, blank=True)
     access_token = models.CharField(max_length=43, editable=False)
     # The hidden token of the form that created it: a form sent twice finds it again.
     submission_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
@@ -94,6 +96,9 @@ class Signature(models.Model):
                 condition=Q(withdrawn_at__isnull=True, invalidated_at__isnull=True) & ~Q(mobile=""),
                 name="unique_counted_signature_per_mobile",
             ),
+            # One signer per place (NULLs, not numbered yet, are distinct); its index also finds
+            # the campaign's highest place and its signatures still to number.
+            models.UniqueConstraint(fields=["campaign", "place"], name="unique_signature_place"),
         ]
         indexes = [
             # The latest signers and approved messages of a campaign, newest first.

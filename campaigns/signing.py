@@ -251,9 +251,8 @@ def sign(
         with transaction.atomic():
             signature.save(force_insert=True)
             _add_to_count(campaign.pk, signature.subdistrict, signature.community, 1)
-            # The count as this signer's transaction sees it: everyone committed before, and them.
-            signature.place = total_count(campaign)
-            Signature.objects.filter(pk=signature.pk).update(place=signature.place)
+            # Numbered once committed, outside this transaction: see number_signatures.
+            transaction.on_commit(lambda: _number(signature), robust=True)
     except IntegrityError:
         if submission_token:
             earlier = Signature.objects.filter(submission_token=submission_token).first()
@@ -262,6 +261,39 @@ def sign(
         return SignResult(Outcome.DUPLICATE)
     count_changed(campaign)
     return SignResult(Outcome.SIGNED, signature)
+
+
+def _number(signature):
+    number_signatures(signature.campaign_id, signature.pk)
+    signature.place = Signature.objects.values_list("place", flat=True).get(pk=signature.pk)
+
+
+PLACE_LOCK = 0x5167  # the first key of the campaigns' advisory locks on PostgreSQL (the second: the campaign)
+
+
+def number_signatures(campaign_id, signature_id=None):
+    """Give the campaign's committed signatures without a place the next places (1, 2, 3 … in
+    the order they were made; a withdrawn signature keeps its place). Returns how many; with
+    ``signature_id``, nothing when that one has its place already.
+
+    Why so: only this one statement after the commit is serialised per campaign (an advisory
+    lock on PostgreSQL, the write lock on SQLite), never the signing, and it numbers everyone
+    committed so far through the (campaign, place) index, without counting the signatures."""
+    if signature_id is not None and not Signature.objects.filter(pk=signature_id, place=None).exists():
+        return 0
+    table = connection.ops.quote_name(Signature._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [PLACE_LOCK, campaign_id])
+        cursor.execute(
+            f"UPDATE {table} SET place = numbered.place FROM ("  # noqa: S608 - names quoted, values bound
+            f"SELECT id, (SELECT COALESCE(MAX(place), 0) FROM {table} WHERE campaign_id = %s) "
+            f"+ ROW_NUMBER() OVER (ORDER BY id) AS place FROM {table} "
+            "WHERE campaign_id = %s AND place IS NULL) AS numbered "
+            f"WHERE {table}.id = numbered.id",
+            [campaign_id, campaign_id],
+        )
+        return cursor.rowcount
 
 
 def find_signature(pk, token):

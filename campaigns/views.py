@@ -176,6 +176,9 @@ def signature(request, page, pk, token):
         response.status_code = 404 if limit.allowed else 429
         add_never_cache_headers(response)
         return response
+    if found.place is None:  # its numbering after the commit failed: numbered now
+        signing.number_signatures(found.campaign_id)
+        found.refresh_from_db(fields=["place"])
     form = WithdrawSignatureForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         signing.withdraw(found)
@@ -188,7 +191,6 @@ def signature(request, page, pk, token):
             "signature": found,
             "masked_name": mask_name(found.name),
             "withdraw_form": form,
-            "share_url": absolute_url(page.url, site),
             "private_url": absolute_url(request.path, site),
             "count": signing.total_count(found.campaign),
         },

@@ -1,5 +1,5 @@
-"""A resident on a phone signs a campaign's initiative, sees the count rise and withdraws with
-the private link, in a real browser (Debian's Chromium, driven by Playwright)."""
+"""A resident on a phone signs a campaign's initiative, sees the count rise, shares the page and
+withdraws with the private link, in a real browser (Debian's Chromium, driven by Playwright)."""
 
 import pytest
 
@@ -11,7 +11,9 @@ from tests.browser import PHONE
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def test_a_resident_signs_on_a_phone_sees_the_count_rise_and_withdraws(live_server, browser_page):
+def test_a_resident_signs_on_a_phone_sees_the_count_rise_shares_the_page_and_withdraws(
+    live_server, browser_page
+):
     from wagtail.models import Site
 
     home = Site.objects.get(is_default_site=True).root_page.specific
@@ -48,9 +50,25 @@ def test_a_resident_signs_on_a_phone_sees_the_count_rise_and_withdraws(live_serv
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     private_link = page.url
 
+    # Sharing: this Chromium has no share sheet (Web Share API), so the button copies the
+    # campaign's public address, never the private link, and says so.
+    public = live_server.url + campaign.url
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    button = page.locator(".signature-receipt .share-button")
+    assert button.is_visible() and button.inner_text() == "复制链接"
+    assert page.locator(".share-wechat").is_hidden()
+    button.tap()
+    page.wait_for_selector(".share-status:has-text('链接已复制')")
+    assert page.evaluate("navigator.clipboard.readText()") == public
+    assert button.bounding_box()["x"] + button.bounding_box()["width"] <= PHONE["width"]
+
     page.goto(live_server.url + campaign.url)
     assert page.locator(".signing-count strong").inner_text() == "2"
     assert "张*华 · 宽厚里社区" in page.locator(".signing-latest").inner_text()
+    page.evaluate("navigator.clipboard.writeText('')")
+    page.locator(".signing .share-button").tap()
+    page.wait_for_selector(".signing .share-status:has-text('链接已复制')")
+    assert page.evaluate("navigator.clipboard.readText()") == public
 
     page.goto(private_link)
     page.check("#id_confirm")
@@ -61,3 +79,26 @@ def test_a_resident_signs_on_a_phone_sees_the_count_rise_and_withdraws(live_serv
     page.goto(live_server.url + campaign.url)
     assert page.locator(".signing-count strong").inner_text() == "1"
     assert signing.total_count(campaign) == 1
+
+
+def test_inside_wechat_the_share_box_points_to_the_menu_at_the_top_right(live_server, browser_page):
+    from wagtail.models import Site
+
+    home = Site.objects.get(is_default_site=True).root_page.specific
+    campaign = factories.signing_campaign(factories.CampaignIndexPageFactory(parent=home))
+    wechat = browser_page.context.browser.new_context(
+        viewport=PHONE,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        user_agent="Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/120.0 Mobile Safari/537.36 MicroMessenger/8.0.50.2701 NetType/WIFI Language/zh_CN",
+    )
+    try:
+        page = wechat.new_page()
+        page.goto(live_server.url + campaign.url)
+        hint = page.locator(".share-wechat")
+        hint.wait_for(state="visible")
+        assert "右上角" in hint.inner_text()
+    finally:
+        wechat.close()

@@ -96,3 +96,31 @@ def test_a_missing_english_page_answers_in_english_and_links_to_the_english_home
     assert '<a href="/en/">Go to the home page</a>' in response.text
     chinese = client.get("/no-such-page/")
     assert chinese.status_code == 404 and '<a href="/">' in chinese.text
+
+
+def test_a_campaign_open_for_signing_is_shared_with_its_lead_its_cover_and_its_public_address(
+    client, home_page
+):
+    from campaigns import signing
+
+    index = factories.CampaignIndexPageFactory(parent=home_page, slug="campaigns")
+    campaign = factories.signing_campaign(
+        index, lead="解放路街道发起诚信倡议签名", cover_image=factories.make_image("倡议签名")
+    )
+    page = client.get(campaign.url).text
+    assert meta(page, "og:title") == "防范非法集资·争做诚信市民"
+    assert meta(page, "description") == meta(page, "og:description") == "解放路街道发起诚信倡议签名"
+    assert meta(page, "og:url") == "http://testserver/campaigns/sign-up/"
+    assert meta(page, "og:image").startswith("http://testserver/media/original_images/")
+    assert meta(page, "og:image:alt") == "倡议签名" and meta(page, "twitter:card") == "summary_large_image"
+
+    # The signer's private page shares the campaign, never its own secret address.
+    signature = signing.sign(campaign, name="李四", subdistrict="解放路街道", mobile="13900139000").signature
+    receipt = client.get(
+        campaign.url + campaign.reverse_subpage("signature", args=[signature.pk, signature.access_token])
+    )
+    assert receipt.status_code == 200
+    assert meta(receipt.text, "og:url") == "http://testserver/campaigns/sign-up/"
+    assert '<link rel="canonical" href="http://testserver/campaigns/sign-up/">' in receipt.text
+    assert meta(receipt.text, "og:description") == "解放路街道发起诚信倡议签名"
+    assert signature.access_token not in "".join(re.findall(r"<meta [^>]*>", receipt.text))

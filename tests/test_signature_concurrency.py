@@ -1,7 +1,7 @@
 """Signing under load, on SQLite and on PostgreSQL: many residents press "sign" at the same
 moment, each request in its own thread with its own connection. Nobody gets a server error,
-each signature counts once, and the count equals the signatures. (The test harness runs this
-module in its SQLite pass and in its PostgreSQL pass.)"""
+each signature counts once, the count equals the signatures, and no two signers are told the
+same place. (The test harness runs this module in its SQLite pass and in its PostgreSQL pass.)"""
 
 import pytest
 from django.test import Client
@@ -39,8 +39,17 @@ def test_fifty_simultaneous_signers_give_fifty_signatures_and_a_count_of_fifty(c
     assert Signature.objects.filter(campaign=campaign).count() == 50
     assert signing.total_count(campaign) == 50
     assert sorted(area.total for area in signing.breakdown(campaign)) == [25, 25]
-    # Each signer was told a place among the fifty.
-    assert all(1 <= place <= 50 for place in Signature.objects.values_list("place", flat=True))
+    # Each signer was told a place of their own: 1 to 50, none twice.
+    assert sorted(Signature.objects.values_list("place", flat=True)) == list(range(1, 51))
+
+
+def test_simultaneous_signers_after_earlier_ones_get_the_places_that_follow(campaign):
+    for n in range(3):
+        signing.sign(campaign, name=f"居民{n}", subdistrict="解放路街道", mobile=f"139{n:08d}")
+    statuses = run_together(20, lambda i: post_signature(campaign, i, f"138{i:08d}"))
+    assert statuses == [303] * 20
+    places = Signature.objects.filter(mobile__startswith="138").values_list("place", flat=True)
+    assert sorted(places) == list(range(4, 24))
 
 
 def test_ten_simultaneous_signings_with_one_mobile_give_one_signature(campaign):

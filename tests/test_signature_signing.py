@@ -22,6 +22,18 @@ def campaign(home_page):
     return factories.signing_campaign(index)
 
 
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """A block whose end runs what waits for a commit (the signers' numbering), as the commit
+    of a request does; the tests here run inside one transaction that never commits."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def sign(campaign, committed, mobile, name="李四"):
+    with committed():
+        return signing.sign(campaign, name=name, subdistrict="解放路街道", mobile=mobile)
+
+
 def form_data(**changes):
     data = {
         "name": "张三华",
@@ -46,8 +58,9 @@ def test_an_open_campaign_shows_text_count_goal_and_the_form(client, campaign):
     assert "目标：100 人签名（0%）" in response.text
 
 
-def test_a_resident_signs_sees_their_place_and_the_count_rises(client, campaign):
-    response = client.post(campaign.url, form_data())
+def test_a_resident_signs_sees_their_place_and_the_count_rises(client, campaign, committed):
+    with committed():
+        response = client.post(campaign.url, form_data())
     assert response.status_code == 303
     signature = Signature.objects.get()
     assert signature.mobile == "13800138000"  # normalised
@@ -63,19 +76,104 @@ def test_a_resident_signs_sees_their_place_and_the_count_rises(client, campaign)
     assert signing.total_count(campaign) == 1
 
 
-def test_the_place_reads_with_thousands_grouped(client, campaign):
+def test_the_place_reads_with_thousands_grouped(client, campaign, committed):
     for n in range(3):
-        signing.sign(campaign, name=f"居民{n}", subdistrict="解放路街道", mobile=f"1390000000{n}")
-    from campaigns.signatures import SignatureCounter
-
-    SignatureCounter.objects.filter(campaign=campaign).update(count=0)
-    SignatureCounter.objects.filter(pk=SignatureCounter.objects.filter(campaign=campaign).first().pk).update(
-        count=1023
-    )
-    response = client.post(campaign.url, form_data())
+        sign(campaign, committed, f"1390000000{n}")
+    Signature.objects.filter(campaign=campaign, place=3).update(place=1023)  # as if 1,020 more had signed
+    with committed():
+        response = client.post(campaign.url, form_data())
     receipt = client.get(response["Location"])
     assert Signature.objects.get(mobile="13800138000").place == 1024
     assert "您是第 1,024 位签名者" in receipt.text
+
+
+def test_a_withdrawn_signature_keeps_its_place_and_the_next_signer_gets_a_new_one(campaign, committed):
+    first = sign(campaign, committed, "13900139000").signature
+    second = sign(campaign, committed, "13900139001", name="王五").signature
+    assert (first.place, second.place) == (1, 2)
+    assert signing.withdraw(first)
+    again = sign(campaign, committed, "13900139000").signature
+    assert again.place == 3  # never the place someone else was told
+    assert sorted(Signature.objects.values_list("place", flat=True)) == [1, 2, 3]
+    assert signing.total_count(campaign) == 2
+
+
+def test_signing_numbers_the_signer_without_counting_the_signatures(campaign, committed):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sign(campaign, committed, "13900139000")
+    with CaptureQueriesContext(connection) as queries:
+        result = sign(campaign, committed, "13900139001", name="王五")
+    assert result.signature.place == 2
+    assert not [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+
+
+def test_a_signer_whose_numbering_failed_is_numbered_by_the_next_one_or_on_the_private_page(
+    client, campaign, committed
+):
+    sign(campaign, committed, "13900139000")
+    # The numbering after the commit does not happen (this block never commits).
+    response = client.post(campaign.url, form_data())
+    sign(campaign, committed, "13900139001", name="王五")
+    # The next signer's numbering numbers it too, in the order the signatures were made.
+    assert dict(Signature.objects.values_list("mobile", "place")) == {
+        "13900139000": 1,
+        "13800138000": 2,
+        "13900139001": 3,
+    }
+    Signature.objects.filter(mobile="13800138000").update(place=None)
+    receipt = client.get(response["Location"])
+    assert "您是第 4 位签名者" in receipt.text
+    assert Signature.objects.get(mobile="13800138000").place == 4
+
+
+def share_box(page):
+    return re.search(r'<div class="share-box".*?</div>', page, re.S).group(0)
+
+
+def test_the_campaign_page_and_the_thanks_page_offer_a_share_button_over_the_public_link(client, campaign):
+    public = "http://testserver/volunteer-action/sign-up/"
+    page = client.get(campaign.url).text
+    box = share_box(page)
+    assert f'data-url="{public}"' in box and f'<a href="{public}">{public}</a>' in box
+    assert 'data-title="防范非法集资·争做诚信市民"' in box
+    # The button and the WeChat hint wait for the script; without it the link is there to copy.
+    assert re.search(
+        r'<button type="button" class="share-button"[^>]*data-copy-label="复制链接" hidden>分享</button>', box
+    )
+    assert re.search(r'class="notice share-wechat" data-share-wechat hidden>在微信中，请点右上角的“···”', box)
+    assert 'data-copied="链接已复制，可以粘贴到聊天或朋友圈。"' in box
+    # The strict Content-Security-Policy: a script file of the site's own, no inline script or style.
+    assert re.search(r'<script src="/static/campaigns/share\.js" defer></script>', page)
+    assert not re.search(r"<script(?![^>]*\bsrc=)", page) and " style=" not in page
+
+    response = client.post(campaign.url, form_data())
+    receipt = client.get(response["Location"]).text
+    box = share_box(receipt)
+    assert f'data-url="{public}"' in box and response["Location"] not in box
+    assert re.search(r'<script src="/static/campaigns/share\.js" defer></script>', receipt)
+
+
+def test_the_share_button_speaks_english_on_the_english_page(client, campaign, en_locale):
+    translate_object(campaign.get_parent().specific, en_locale, {})
+    english = translate_object(
+        campaign, en_locale, {"防范非法集资·争做诚信市民": "Say no to illegal fundraising"}
+    )
+    box = share_box(client.get(english.url).text)
+    assert "Share this page:" in box and ">Share</button>" in box and 'data-copy-label="Copy the link"' in box
+    assert (
+        "In WeChat, tap ··· at the top right" in box and 'data-title="Say no to illegal fundraising"' in box
+    )
+
+
+def test_a_campaign_without_signing_still_offers_its_share_button(client, campaign):
+    plain = factories.CampaignPageFactory(
+        parent=campaign.get_parent(), title="我承诺 我诚信 我文明", slug="plain"
+    )
+    page = client.get(plain.url).text
+    assert 'id="sign"' not in page
+    assert 'data-url="http://testserver/volunteer-action/plain/"' in share_box(page)
 
 
 def test_one_mobile_number_signs_a_campaign_once(client, campaign):
