@@ -651,12 +651,15 @@ class _ElasticsearchNode(_Engine):
             str(home / "bin" / "elasticsearch"),
             *(f"-E{key}={value}" for key, value in settings.items()),
         ]
+        # setpriv (util-linux): the launcher gets SIGTERM when we die without cleanup, and stops
+        # the server; as root it also drops to an unprivileged user.
+        launch = ["setpriv", "--pdeathsig", "TERM"]
         if os.geteuid() == 0:
             user, uid, gid = ES_UNPRIVILEGED
             for path in [self.workdir, *self.workdir.rglob("*")]:
                 os.chown(path, uid, gid)
-            drop = ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--"]
-            readable = subprocess.run([*drop, "test", "-x", command[0]], capture_output=True)
+            launch += [f"--reuid={uid}", f"--regid={gid}", "--clear-groups"]
+            readable = subprocess.run([*launch, "--", "test", "-x", command[0]], capture_output=True)
             if readable.returncode != 0:
                 raise RuntimeError(
                     f"Elasticsearch refuses to run as root, and the user {user} (uid {uid}), which it "
@@ -664,7 +667,7 @@ class _ElasticsearchNode(_Engine):
                     f"{readable.stderr.decode(errors='replace').strip() or 'permission denied'}): "
                     f"make the folders above {self.build_dir} readable by others, or set {ES_URL_VARIABLE}."
                 )
-            command = drop + command
+        command = [*launch, "--", *command]
         self._write_owner()
         self._launch(command, env)
 
