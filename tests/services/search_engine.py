@@ -653,9 +653,14 @@ class _ElasticsearchNode(_Engine):
         ]
         # setpriv (util-linux): the launcher gets SIGTERM when we die without cleanup, and stops
         # the server; as root it also drops to an unprivileged user.
-        launch = ["setpriv", "--pdeathsig", "TERM"]
+        launch = ["setpriv", "--pdeathsig", "TERM"] if shutil.which("setpriv") else []
         if os.geteuid() == 0:
             user, uid, gid = ES_UNPRIVILEGED
+            if not launch:
+                raise RuntimeError(
+                    "Elasticsearch refuses to run as root, and setpriv (util-linux), which would run it "
+                    f"as {user}, is not on PATH: run make test as another user, or set {ES_URL_VARIABLE}."
+                )
             for path in [self.workdir, *self.workdir.rglob("*")]:
                 os.chown(path, uid, gid)
             launch += [f"--reuid={uid}", f"--regid={gid}", "--clear-groups"]
@@ -667,7 +672,8 @@ class _ElasticsearchNode(_Engine):
                     f"{readable.stderr.decode(errors='replace').strip() or 'permission denied'}): "
                     f"make the folders above {self.build_dir} readable by others, or set {ES_URL_VARIABLE}."
                 )
-        command = [*launch, "--", *command]
+        if launch:
+            command = [*launch, "--", *command]
         self._write_owner()
         self._launch(command, env)
 
