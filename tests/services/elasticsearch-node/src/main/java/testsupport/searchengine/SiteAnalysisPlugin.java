@@ -1,10 +1,12 @@
 package testsupport.searchengine;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.text.ParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -12,18 +14,30 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.Tokenizer;
 import org.apache.lucene.analysis.cjk.CJKAnalyzer;
 import org.apache.lucene.analysis.cjk.CJKBigramFilter;
+import org.apache.lucene.analysis.charfilter.HTMLStripCharFilter;
+import org.apache.lucene.analysis.charfilter.MappingCharFilter;
+import org.apache.lucene.analysis.charfilter.NormalizeCharMap;
 import org.apache.lucene.analysis.cjk.CJKWidthFilter;
+import org.apache.lucene.analysis.core.KeywordTokenizer;
+import org.apache.lucene.analysis.core.WhitespaceTokenizer;
 import org.apache.lucene.analysis.miscellaneous.ASCIIFoldingFilter;
+import org.apache.lucene.analysis.miscellaneous.LengthFilter;
+import org.apache.lucene.analysis.miscellaneous.RemoveDuplicatesTokenFilter;
+import org.apache.lucene.analysis.miscellaneous.TrimFilter;
+import org.apache.lucene.analysis.miscellaneous.TruncateTokenFilter;
 import org.apache.lucene.analysis.ngram.EdgeNGramTokenFilter;
 import org.apache.lucene.analysis.ngram.EdgeNGramTokenizer;
 import org.apache.lucene.analysis.ngram.NGramTokenFilter;
 import org.apache.lucene.analysis.ngram.NGramTokenizer;
+import org.apache.lucene.analysis.pattern.PatternReplaceCharFilter;
 import org.apache.lucene.analysis.synonym.SolrSynonymParser;
 import org.apache.lucene.analysis.synonym.SynonymFilter;
 import org.apache.lucene.analysis.synonym.SynonymGraphFilter;
@@ -64,7 +78,10 @@ import org.elasticsearch.xcontent.XContentBuilder;
  *       site's default analyser for Chinese);
  *   <li>the {@code asciifolding}, {@code ngram} and {@code edge_ngram} token filters and the {@code
  *       ngram} and {@code edge_ngram} tokenizers (modelsearch's own index settings);
- *   <li>the {@code synonym} and {@code synonym_graph} token filters, with inline rules;
+ *   <li>the {@code synonym} and {@code synonym_graph} token filters, with inline rules, and a few
+ *       small ones settings commonly use: the {@code keyword} and {@code whitespace} tokenizers,
+ *       the {@code trim}, {@code remove_duplicates}, {@code length} and {@code truncate} filters,
+ *       the {@code html_strip}, {@code mapping} and {@code pattern_replace} character filters;
  *   <li>{@code GET /} and {@code HEAD /} (the distribution's rest-root module), which clients' info()
  *       and ping() and the site's health check call.
  * </ul>
@@ -95,7 +112,20 @@ public final class SiteAnalysisPlugin extends Plugin implements AnalysisPlugin, 
 
     @Override
     public Map<String, AnalysisProvider<TokenFilterFactory>> getTokenFilters() {
-        return Map.of(
+        final Map<String, AnalysisProvider<TokenFilterFactory>> filters = new HashMap<>(Map.of(
+                "trim", (indexSettings, environment, name, settings) -> filter(name, true, TrimFilter::new),
+                "remove_duplicates", (indexSettings, environment, name, settings) ->
+                        filter(name, false, RemoveDuplicatesTokenFilter::new),
+                "length", (indexSettings, environment, name, settings) -> {
+                    final int min = settings.getAsInt("min", 0);
+                    final int max = settings.getAsInt("max", Integer.MAX_VALUE);
+                    return filter(name, false, in -> new LengthFilter(in, min, max));
+                },
+                "truncate", (indexSettings, environment, name, settings) -> {
+                    final int length = settings.getAsInt("length", 10);
+                    return filter(name, false, in -> new TruncateTokenFilter(in, length));
+                }));
+        filters.putAll(Map.of(
                 "asciifolding", (indexSettings, environment, name, settings) -> {
                     final boolean preserve = settings.getAsBoolean("preserve_original", false);
                     return filter(name, true, in -> new ASCIIFoldingFilter(in, preserve));
@@ -125,12 +155,43 @@ public final class SiteAnalysisPlugin extends Plugin implements AnalysisPlugin, 
                     return filter(name, false, in -> new EdgeNGramTokenFilter(in, min, max, preserve));
                 },
                 "synonym", (indexSettings, environment, name, settings) -> new Synonyms(name, settings, false),
-                "synonym_graph", (indexSettings, environment, name, settings) -> new Synonyms(name, settings, true));
+                "synonym_graph", (indexSettings, environment, name, settings) -> new Synonyms(name, settings, true)));
+        return filters;
+    }
+
+    @Override
+    public Map<String, AnalysisProvider<CharFilterFactory>> getCharFilters() {
+        return Map.of(
+                "html_strip", (indexSettings, environment, name, settings) -> chars(name, HTMLStripCharFilter::new),
+                "mapping", (indexSettings, environment, name, settings) -> {
+                    final NormalizeCharMap.Builder map = new NormalizeCharMap.Builder();
+                    for (final String rule : settings.getAsList("mappings")) {
+                        final String[] sides = rule.split("=>", 2);
+                        if (sides.length != 2) {
+                            throw new IllegalArgumentException("[" + name + "]: invalid mapping rule: " + rule);
+                        }
+                        map.add(sides[0].strip(), sides[1].strip());
+                    }
+                    final NormalizeCharMap built = map.build();
+                    return chars(name, in -> new MappingCharFilter(built, in));
+                },
+                "pattern_replace", (indexSettings, environment, name, settings) -> {
+                    final Pattern pattern = Pattern.compile(settings.get("pattern", ""));
+                    final String replacement = settings.get("replacement", "");
+                    return chars(name, in -> new PatternReplaceCharFilter(pattern, replacement, in));
+                });
     }
 
     @Override
     public Map<String, AnalysisProvider<TokenizerFactory>> getTokenizers() {
         return Map.of(
+                "keyword", (indexSettings, environment, name, settings) ->
+                        TokenizerFactory.newFactory(name, () -> new KeywordTokenizer(settings.getAsInt("buffer_size", 256))),
+                "whitespace", (indexSettings, environment, name, settings) -> {
+                    final int max = settings.getAsInt("max_token_length", 255);
+                    return TokenizerFactory.newFactory(name, () -> new WhitespaceTokenizer(
+                            TokenStream.DEFAULT_TOKEN_ATTRIBUTE_FACTORY, max));
+                },
                 "ngram", grams((min, max, chars) -> new NGramTokenizer(min, max) {
                     @Override
                     protected boolean isTokenChar(final int c) {
@@ -155,6 +216,20 @@ public final class SiteAnalysisPlugin extends Plugin implements AnalysisPlugin, 
 
     private interface Wrap {
         TokenStream apply(TokenStream in);
+    }
+
+    private static CharFilterFactory chars(final String name, final UnaryOperator<Reader> wrap) {
+        return new CharFilterFactory() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Reader create(final Reader in) {
+                return wrap.apply(in);
+            }
+        };
     }
 
     private interface GramTokenizer {
