@@ -5,10 +5,12 @@
 2. The suite on SQLite with Wagtail's database search (the embedded default).
 3. The same suite on a real PostgreSQL (database search on PostgreSQL).
 4. The search tests on a real Elasticsearch-API engine (the database: SQLite).
+5. The same search tests on a real Elasticsearch 9 (the `elasticsearch9` backend).
 
-PostgreSQL and the search engine come from DATABASE_URL and ELASTICSEARCH_URL
-when set; otherwise they are installed and started here on loopback and stopped
-at the end. A server that cannot be had fails the run with the reason.
+PostgreSQL and the search engines come from DATABASE_URL, ELASTICSEARCH_URL and
+ELASTICSEARCH9_URL when set; otherwise they are installed and started here on
+loopback and stopped at the end (OpenSearch for ELASTICSEARCH_URL). A server that
+cannot be had fails the run with the reason.
 
 Each database is migrated once per run into a template (tests/services/
 template_database.py) that every pytest process copies, and each pass runs in
@@ -193,6 +195,19 @@ def read_counts(report):
 RELEVANCE_REPORT = REPORTS_DIR / "search-relevance.txt"
 
 
+def search_engine_pass(engine, template):
+    """The search tests (the search engine's and the backend-agnostic ones) on ``engine``."""
+    return pytest_pass(
+        f"{engine.flavour} {engine.version}",
+        "search_engine or search_backend",
+        {"ELASTICSEARCH_URL": engine.url, "SEARCH_ENGINE": engine.flavour},
+        template,
+        # One process: the single-node engine (half a gigabyte of heap) answered
+        # index set-ups of two processes at once too slowly on a busy two-core machine.
+        workers=1,
+    )
+
+
 def postgres_template_name(database_url):
     """A database name of this run's own, beside the test databases pytest-django would make."""
     database = urlsplit(database_url).path.lstrip("/") or "postgres"
@@ -261,17 +276,22 @@ def main():
                     )
                 )
             with timed(engine.flavour):
-                add(
-                    pytest_pass(
-                        f"{engine.flavour} {engine.version}",
-                        "search_engine or search_backend",
-                        {"ELASTICSEARCH_URL": engine.url, "SEARCH_ENGINE": engine.flavour},
-                        sqlite_template.wait(),
-                        # One process: the single-node engine (half a gigabyte of heap) answered
-                        # index set-ups of two processes at once too slowly on a busy two-core machine.
-                        workers=1,
-                    )
+                add(search_engine_pass(engine, sqlite_template.wait()))
+            # The elasticsearch9 backend on Elasticsearch itself, after the first engine's pass
+            # (which may be an Elasticsearch too, when ELASTICSEARCH_URL names one).
+            with timed("Elasticsearch 9"):
+                say(
+                    f"starting Elasticsearch {search_engine.ES_VERSION}"
+                    if not os.environ.get(search_engine.ES_URL_VARIABLE)
+                    else f"checking {search_engine.ES_URL_VARIABLE}"
                 )
+                try:
+                    elasticsearch = cleanup.enter_context(search_engine.provisioned_elasticsearch())
+                except RuntimeError as error:
+                    print(f"\nElasticsearch 9 could not be had:\n{error}", file=sys.stderr)
+                    totals[2] += 1
+                else:
+                    add(search_engine_pass(elasticsearch, sqlite_template.wait()))
 
     passed, failed, errors, skipped = totals
     say("summary")

@@ -28,7 +28,20 @@ executable, default ``mvn`` on ``PATH``).
 ``cluster(cache_dir, nodes=2)`` starts several such nodes, one JVM each, that
 form one cluster (bench/cluster.py: the multi-machine layout on loopback).
 
-``python -m tests.services.search_engine [CACHE_DIR]`` starts one engine,
+``provisioned_elasticsearch()`` yields a real Elasticsearch 9 the same way:
+the server ``ELASTICSEARCH9_URL`` names (it must answer as Elasticsearch 9.x),
+else one node started here.  That node is Elasticsearch's own integ-test zip
+from Maven Central (``elasticsearch-node/pom.xml``), which ships without the
+analysis-common and rest-root modules, with a small plugin of the project's
+(``SiteAnalysisPlugin.java``) that registers the analysis components the index
+settings use (the ``cjk`` analyser, ``asciifolding``, ``ngram``,
+``edge_ngram``, ...) from the Lucene jar the zip ships, and ``GET /``.  It is
+built once into ``<cache_dir>/build-<hash>/`` (``.cache/elasticsearch/``) and
+started with the zip's ``bin/elasticsearch``; Elasticsearch refuses to run as
+root, so as root it runs as ``nobody`` (``setpriv``).
+
+``python -m tests.services.search_engine [--elasticsearch] [CACHE_DIR]``
+starts one engine (OpenSearch; Elasticsearch with ``--elasticsearch``),
 prints its URL on stdout and keeps it running until Ctrl-C (or SIGTERM).
 """
 
@@ -58,6 +71,13 @@ from typing import IO
 PROJECT_DIR = Path(__file__).resolve().with_name("opensearch-node")
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CACHE_DIR = PROJECT_ROOT / ".cache" / "search-engine"
+ES_PROJECT_DIR = Path(__file__).resolve().with_name("elasticsearch-node")
+ES_VERSION = re.search(r"<es\.version>([^<]+)<", (ES_PROJECT_DIR / "pom.xml").read_text())[1]
+ES_HOME = f"elasticsearch-{ES_VERSION}"  # the unpacked integ-test zip, inside its build folder
+ES_CACHE_DIR = PROJECT_ROOT / ".cache" / "elasticsearch"
+ES_URL_VARIABLE = "ELASTICSEARCH9_URL"
+# Elasticsearch refuses to run as root: as root, its node runs as this user.
+ES_UNPRIVILEGED = ("nobody", 65534, 65534)
 MAIN_CLASS = "testsupport.searchengine.Main"
 JAR_NAME = "search-engine.jar"
 BUILD_OK = "build-ok.json"
@@ -119,24 +139,21 @@ def _describe(url: str, info: dict) -> SearchEngine:
     return SearchEngine(url=url, flavour=flavour, version=number)
 
 
-def check_external(url: str, timeout: float = EXTERNAL_TIMEOUT) -> SearchEngine:
-    """GET / on ``url`` and describe the server, or raise RuntimeError."""
+def check_external(
+    url: str, timeout: float = EXTERNAL_TIMEOUT, variable: str = "ELASTICSEARCH_URL"
+) -> SearchEngine:
+    """GET / on ``url`` (named by the environment ``variable``) and describe the server,
+    or raise RuntimeError."""
     url = url.rstrip("/")
     try:
         info = _get_json(url + "/", timeout)
     except urllib.error.HTTPError as exc:
-        raise RuntimeError(
-            f"ELASTICSEARCH_URL={url} answered GET / with HTTP {exc.code} {exc.reason}"
-        ) from exc
+        raise RuntimeError(f"{variable}={url} answered GET / with HTTP {exc.code} {exc.reason}") from exc
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise RuntimeError(
-            f"ELASTICSEARCH_URL={url} does not answer GET / within {timeout:g}s: {reason}"
-        ) from exc
+        raise RuntimeError(f"{variable}={url} does not answer GET / within {timeout:g}s: {reason}") from exc
     except ValueError as exc:
-        raise RuntimeError(
-            f"ELASTICSEARCH_URL={url} answered GET / with something that is not JSON: {exc}"
-        ) from exc
+        raise RuntimeError(f"{variable}={url} answered GET / with something that is not JSON: {exc}") from exc
     return _describe(url, info)
 
 
@@ -220,32 +237,41 @@ def find_java_home(
 # --------------------------------------------------------------------------
 
 
-def _project_hash() -> str:
+@dataclasses.dataclass(frozen=True)
+class _Project:
+    """A Maven project that builds an engine, and the entries a finished build holds."""
+
+    directory: Path
+    products: tuple[str, ...]
+
+
+OPENSEARCH_PROJECT = _Project(PROJECT_DIR, (JAR_NAME, "lib"))
+ELASTICSEARCH_PROJECT = _Project(ES_PROJECT_DIR, (ES_HOME,))
+
+
+def _project_hash(project: _Project) -> str:
     digest = hashlib.sha256()
-    files = [PROJECT_DIR / "pom.xml"]
-    files += sorted(p for p in (PROJECT_DIR / "src").rglob("*") if p.is_file())
+    files = [project.directory / "pom.xml"]
+    files += sorted(p for p in (project.directory / "src").rglob("*") if p.is_file())
     for path in files:
-        digest.update(str(path.relative_to(PROJECT_DIR)).encode() + b"\0")
+        digest.update(str(path.relative_to(project.directory)).encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
 
-def _build_is_complete(build_dir: Path) -> bool:
-    return (
-        (build_dir / BUILD_OK).is_file()
-        and (build_dir / JAR_NAME).is_file()
-        and any((build_dir / "lib").glob("*.jar"))
-    )
+def _build_is_complete(build_dir: Path, project: _Project) -> bool:
+    return (build_dir / BUILD_OK).is_file() and all((build_dir / name).exists() for name in project.products)
 
 
-def build(cache_dir: Path, java_home: Path, feature: int) -> Path:
-    """Build the launcher into ``<cache_dir>/build-<hash>`` unless it is there."""
-    if not (PROJECT_DIR / "pom.xml").is_file():
-        raise RuntimeError(f"Search engine project missing: {PROJECT_DIR / 'pom.xml'}")
+def build(cache_dir: Path, java_home: Path, feature: int, project: _Project = OPENSEARCH_PROJECT) -> Path:
+    """Build ``project`` into ``<cache_dir>/build-<hash>`` unless it is there. Each project
+    has a cache folder of its own: a build removes the older builds it finds there."""
+    if not (project.directory / "pom.xml").is_file():
+        raise RuntimeError(f"Search engine project missing: {project.directory / 'pom.xml'}")
     cache_dir.mkdir(parents=True, exist_ok=True)
-    key = _project_hash()
+    key = _project_hash(project)
     build_dir = cache_dir / f"build-{key}"
-    if _build_is_complete(build_dir):
+    if _build_is_complete(build_dir, project):
         return build_dir
 
     mvn = os.environ.get("MVN") or shutil.which("mvn")
@@ -255,6 +281,7 @@ def build(cache_dir: Path, java_home: Path, feature: int) -> Path:
             "on PATH (apt-get install maven), or set ELASTICSEARCH_URL to use a running server."
         )
     staging = Path(tempfile.mkdtemp(prefix=f".build-{key}-", dir=cache_dir))
+    staging.chmod(0o755)  # mkdtemp's 0700 would keep out the user Elasticsearch runs as
     log = staging.with_name(staging.name + ".log")  # one per build attempt
     _say(f"building the search engine with Maven (first time only; log: {log}) ...")
     started = time.monotonic()
@@ -267,7 +294,7 @@ def build(cache_dir: Path, java_home: Path, feature: int) -> Path:
         "-q",
         "-Dstyle.color=never",
         "-f",
-        str(PROJECT_DIR / "pom.xml"),
+        str(project.directory / "pom.xml"),
         f"-Dsearchengine.buildDir={staging}",
         "package",
     ]
@@ -290,7 +317,7 @@ def build(cache_dir: Path, java_home: Path, feature: int) -> Path:
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise RuntimeError(f"Cannot run Maven ({mvn}): {exc}") from exc
-    if result.returncode != 0 or not (staging / JAR_NAME).is_file():
+    if result.returncode != 0 or not all((staging / name).exists() for name in project.products):
         shutil.rmtree(staging, ignore_errors=True)
         raise RuntimeError(
             f"Building the search engine failed (exit {result.returncode}) with JDK "
@@ -298,7 +325,7 @@ def build(cache_dir: Path, java_home: Path, feature: int) -> Path:
         )
     # Keep only what is needed to run it.
     for leftover in staging.iterdir():
-        if leftover.name not in (JAR_NAME, "lib"):
+        if leftover.name not in project.products:
             if leftover.is_dir():
                 shutil.rmtree(leftover, ignore_errors=True)
             else:
@@ -310,7 +337,7 @@ def build(cache_dir: Path, java_home: Path, feature: int) -> Path:
         staging.rename(build_dir)  # atomic: concurrent runs see all or nothing
     except OSError:
         shutil.rmtree(staging, ignore_errors=True)  # another run was faster
-        if not _build_is_complete(build_dir):
+        if not _build_is_complete(build_dir, project):
             raise
     _say(f"built in {time.monotonic() - started:.0f}s into {build_dir}")
     # Builds of older versions of the Maven project are of no further use,
@@ -474,6 +501,9 @@ class _Engine:
             "-exitOnStdinClose",  # the JVM follows us if we die without cleanup
             *(cluster_args or []),
         ]
+        self._launch(command)
+
+    def _launch(self, command: list[str], env: dict[str, str] | None = None) -> None:
         with open(self.log, "wb") as out:
             self.process = subprocess.Popen(
                 command,
@@ -481,6 +511,7 @@ class _Engine:
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 cwd=self.workdir,
+                env=env,
                 start_new_session=True,  # Ctrl-C in the terminal is handled by us
             )
         self._write_owner()
@@ -581,25 +612,98 @@ def _signals_deferred() -> Iterator[None]:
             os.kill(os.getpid(), signum)
 
 
+class _ElasticsearchNode(_Engine):
+    """One node of the real Elasticsearch of ELASTICSEARCH_PROJECT (its integ-test zip with the
+    site-analysis plugin), started with its own ``bin/elasticsearch``: the launcher JVM, which
+    starts the server JVM and stops it when it gets SIGTERM or is killed."""
+
+    def start(self, cluster_args: list[str] | None = None) -> None:
+        home = self.build_dir / ES_HOME
+        config = self.workdir / "config"  # the node writes its keystore there
+        shutil.copytree(home / "config", config)
+        for name in ("data", "logs"):
+            (self.workdir / name).mkdir()
+        heap = os.environ.get("SEARCH_ENGINE_HEAP", "512m")
+        env = {
+            **os.environ,
+            "ES_JAVA_HOME": str(self.java.parent.parent),
+            "ES_PATH_CONF": str(config),
+            "ES_TMPDIR": str(self.workdir / "tmp"),
+            "ES_JAVA_OPTS": f"-Xms{heap} -Xmx{heap} -XX:ActiveProcessorCount=2",
+        }
+        env.pop("JAVA_HOME", None)
+        settings = {
+            "network.host": "127.0.0.1",
+            "http.port": self.http_port,
+            "transport.port": self.transport_port,
+            "discovery.type": "single-node",
+            "cluster.name": "test-search-engine",
+            "node.name": "test-node",
+            "path.data": self.workdir / "data",
+            "path.logs": self.workdir / "logs",
+            # Loopback only, no TLS and no users: what the OpenSearch node does too.
+            "xpack.security.enabled": "false",
+            "cluster.routing.allocation.disk.threshold_enabled": "false",
+            "indices.breaker.total.use_real_memory": "false",
+            "action.destructive_requires_name": "false",
+        }
+        command = [
+            str(home / "bin" / "elasticsearch"),
+            *(f"-E{key}={value}" for key, value in settings.items()),
+        ]
+        # setpriv (util-linux): the launcher gets SIGTERM when we die without cleanup, and stops
+        # the server; as root it also drops to an unprivileged user.
+        launch = ["setpriv", "--pdeathsig", "TERM"] if shutil.which("setpriv") else []
+        if os.geteuid() == 0:
+            user, uid, gid = ES_UNPRIVILEGED
+            if not launch:
+                raise RuntimeError(
+                    "Elasticsearch refuses to run as root, and setpriv (util-linux), which would run it "
+                    f"as {user}, is not on PATH: run make test as another user, or set {ES_URL_VARIABLE}."
+                )
+            for path in [self.workdir, *self.workdir.rglob("*")]:
+                os.chown(path, uid, gid)
+            launch += [f"--reuid={uid}", f"--regid={gid}", "--clear-groups"]
+            readable = subprocess.run([*launch, "--", "test", "-x", command[0]], capture_output=True)
+            if readable.returncode != 0:
+                raise RuntimeError(
+                    f"Elasticsearch refuses to run as root, and the user {user} (uid {uid}), which it "
+                    f"would run as, cannot run {command[0]} (setpriv: "
+                    f"{readable.stderr.decode(errors='replace').strip() or 'permission denied'}): "
+                    f"make the folders above {self.build_dir} readable by others, or set {ES_URL_VARIABLE}."
+                )
+        if launch:
+            command = [*launch, "--", *command]
+        self._write_owner()
+        self._launch(command, env)
+
+    def rss_kib(self) -> int | None:
+        """The launcher's and the server's resident memory together."""
+        if self.process is None:
+            return None
+        pids = [str(self.process.pid)]
+        for task in Path(f"/proc/{self.process.pid}/task").glob("*/children"):
+            with contextlib.suppress(OSError):
+                pids += task.read_text().split()
+        total = 0
+        for pid in pids:
+            with contextlib.suppress(OSError, ValueError):
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+        return total or None
+
+
 @contextlib.contextmanager
-def provisioned(cache_dir: Path) -> Iterator[SearchEngine]:
-    """Yield a running search engine (see the module docstring)."""
-    external = os.environ.get("ELASTICSEARCH_URL", "").strip()
-    if external:
-        yield check_external(external)
-        return
-
-    cache_dir = Path(cache_dir)
-    java_home, feature = find_java_home()
-    build_dir = build(cache_dir, java_home, feature)
-    timeout = float(os.environ.get("SEARCH_ENGINE_START_TIMEOUT", "180"))
-
+def _running(make_engine, name: str, timeout: float) -> Iterator[SearchEngine]:
+    """Start an engine made by ``make_engine()``, with other ports if its own were taken meanwhile;
+    yield its description; stop and delete it on exit."""
     started = time.monotonic()
     engine: _Engine | None = None
     try:
         for attempt in range(1, START_ATTEMPTS + 1):
-            engine = _Engine(cache_dir, build_dir, java_home, feature)
-            _say(f"starting OpenSearch on {engine.url} (Java {feature}) ...")
+            engine = make_engine()
+            _say(f"starting {name} on {engine.url} (Java {engine.feature}) ...")
             engine.start()
             try:
                 described = engine.wait_ready(timeout)
@@ -624,6 +728,45 @@ def provisioned(cache_dir: Path) -> Iterator[SearchEngine]:
             with _signals_deferred():
                 engine.stop()
                 engine.remove()
+
+
+@contextlib.contextmanager
+def provisioned(cache_dir: Path) -> Iterator[SearchEngine]:
+    """Yield a running search engine (see the module docstring)."""
+    external = os.environ.get("ELASTICSEARCH_URL", "").strip()
+    if external:
+        yield check_external(external)
+        return
+
+    cache_dir = Path(cache_dir)
+    java_home, feature = find_java_home()
+    build_dir = build(cache_dir, java_home, feature)
+    timeout = float(os.environ.get("SEARCH_ENGINE_START_TIMEOUT", "180"))
+    with _running(lambda: _Engine(cache_dir, build_dir, java_home, feature), "OpenSearch", timeout) as engine:
+        yield engine
+
+
+@contextlib.contextmanager
+def provisioned_elasticsearch(cache_dir: Path = ES_CACHE_DIR) -> Iterator[SearchEngine]:
+    """Yield a running Elasticsearch 9: the server ELASTICSEARCH9_URL names, else a node of
+    ELASTICSEARCH_PROJECT started here (see the module docstring)."""
+    external = os.environ.get(ES_URL_VARIABLE, "").strip()
+    if external:
+        engine = check_external(external, variable=ES_URL_VARIABLE)
+        if engine.flavour != "elasticsearch" or not engine.version.startswith("9."):
+            raise RuntimeError(
+                f"{ES_URL_VARIABLE}={external} is {engine.flavour} {engine.version}, not Elasticsearch 9"
+            )
+        yield engine
+        return
+
+    cache_dir = Path(cache_dir)
+    java_home, feature = find_java_home(needed_by=f"Elasticsearch {ES_VERSION} (or set {ES_URL_VARIABLE})")
+    build_dir = build(cache_dir, java_home, feature, ELASTICSEARCH_PROJECT)
+    timeout = float(os.environ.get("SEARCH_ENGINE_START_TIMEOUT", "180"))
+    make = lambda: _ElasticsearchNode(cache_dir, build_dir, java_home, feature)  # noqa: E731
+    with _running(make, f"Elasticsearch {ES_VERSION}", timeout) as engine:
+        yield engine
 
 
 @contextlib.contextmanager
@@ -670,9 +813,11 @@ def cluster(cache_dir: Path, nodes: int = 2) -> Iterator[list[_Engine]]:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if args and args[0] in ("-h", "--help"):
-        print(f"usage: python -m tests.services.search_engine [CACHE_DIR]\n\n{__doc__}")
+        print(f"usage: python -m tests.services.search_engine [--elasticsearch] [CACHE_DIR]\n\n{__doc__}")
         return 0
-    cache_dir = Path(args[0]) if args else DEFAULT_CACHE_DIR
+    elasticsearch = bool(args) and args[0] == "--elasticsearch"
+    args = args[1:] if elasticsearch else args
+    cache_dir = Path(args[0]) if args else ES_CACHE_DIR if elasticsearch else DEFAULT_CACHE_DIR
 
     def terminate(signum, frame):  # SIGTERM/SIGHUP: clean up like Ctrl-C
         raise KeyboardInterrupt
@@ -682,7 +827,7 @@ def main(argv: list[str] | None = None) -> int:
     # Even when started in the background by a shell that ignores SIGINT.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        with provisioned(cache_dir) as engine:
+        with (provisioned_elasticsearch if elasticsearch else provisioned)(cache_dir) as engine:
             print(engine.url, flush=True)
             _say(f"{engine.flavour} {engine.version} running; press Ctrl-C to stop")
             while True:
