@@ -91,6 +91,8 @@ def rule_set_changed():
     """A rule set was created, edited or deleted: pages load the new rules, and the stored
     periods are recomputed in the background once the change is committed."""
     rules_changed()
+    # The 信用修复 page shows the new rules at once; the periods follow when the worker has them.
+    page_cache.purge_topic("publicity")
     transaction.on_commit(lambda: recompute_after_rules_changed.enqueue())
 
 

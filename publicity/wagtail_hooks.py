@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
-from wagtail.admin.views.generic import InspectView
+from wagtail.admin.views.generic import CreateView, EditView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Locale
 from wagtail.snippets.models import register_snippet
@@ -135,6 +135,23 @@ class PublicityRecordInspectView(ReadableInspectMixin, InspectView):
     pass
 
 
+class RecomputesPeriods:
+    """A record saved by hand gets its class and dates from the rules, as an imported one does."""
+
+    def save_instance(self):
+        record = super().save_instance()
+        repair_periods.recompute(records=PublicityRecord.objects.filter(pk=record.pk))
+        return record
+
+
+class PublicityRecordCreateView(RecomputesPeriods, CreateView):
+    pass
+
+
+class PublicityRecordEditView(RecomputesPeriods, EditView):
+    pass
+
+
 class PublicityRecordViewSet(ModelViewSet):
     """Editors browse every record, expired penalties included, and correct one by hand."""
 
@@ -159,6 +176,8 @@ class PublicityRecordViewSet(ModelViewSet):
     search_backend_name = None
     inspect_view_enabled = True
     inspect_view_class = PublicityRecordInspectView
+    add_view_class = PublicityRecordCreateView
+    edit_view_class = PublicityRecordEditView
     copy_view_enabled = False
     # The class and dates follow from the rules (publicity.repair_periods), never typed in.
     exclude_form_fields = [

@@ -336,3 +336,24 @@ def test_a_2016_layout_penalty_without_an_end_date_is_public_for_its_classs_maxi
     record = stored("济历市监罚字〔2020〕9号")
     assert (record.severity, record.repair_from) == ("general", day("2020-05-29"))
     assert record.publicity_until == day("2021-02-27")  # a year after 29 February is 28 February
+
+
+def test_an_editor_correcting_the_authoritys_end_date_by_hand_moves_the_end_of_publicity(
+    tmp_path, admin_client
+):
+    from django.forms.models import model_to_dict
+
+    import_penalties(tmp_path, penalty("HAND-1", APRIL_FIRST))
+    record = stored("HAND-1")
+    data = {
+        key: ("" if value is None else value)
+        for key, value in model_to_dict(record).items()
+        if key
+        not in {"id", "first_imported_on", "late", "updated_at", "severity", "repair_from", "publicity_until"}
+    }
+    data["authority_until"] = "2026-06-15"
+
+    response = admin_client.post(f"/admin/publicity_records/edit/{record.pk}/", data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert stored("HAND-1").publicity_until == day("2026-06-15")
