@@ -38,6 +38,8 @@ class ClassRule:
 def class_summary(period):
     if period is None:
         return ""
+    if not period.published and not period.maximum_months:
+        return gettext("Not published; repair can be requested once the legal duty is fulfilled.")
     if not period.published:
         return gettext(
             "Not published in principle (where the authority finds it necessary, at most %(maximum)s); "
