@@ -7,6 +7,7 @@ from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel
 from wagtail.log_actions import LogFormatter
+from wagtail.models import Locale
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
@@ -54,6 +55,13 @@ LOG_ACTIONS = {
 @hooks.register(credit_checks.CREDIT_STANDING_HOOK)
 def revoked_pledges_weigh_in_credit_checks(parties):
     return revoked_pledges_of(parties)
+
+
+@hooks.register(credit_checks.CREDIT_COMMITMENT_URL_HOOK)
+def pledge_page_for_credit_commitments():
+    """Credit repair asks for a credit commitment: the integrity pledge is where a merchant makes one."""
+    page = pledge_page(Locale.get_active())
+    return page.url if page else None
 
 
 @hooks.register("register_log_actions")

@@ -28,7 +28,7 @@ from integrity_site.core.busy import is_database_busy
 from integrity_site.core.pagination import paginate
 from publicity import cross_check, tasks, uploads
 from publicity.importer import report_directory
-from publicity.records import CrossCheckHit, ImportRun, RecordKind
+from publicity.records import FEED_KIND_LABELS, REPAIR_OUTCOMES, CrossCheckHit, ImportRun, RecordKind
 
 IMPORT_PERMISSION = "publicity.import_publicity_feed"
 VIEW_HITS_PERMISSION = "publicity.view_crosscheckhit"
@@ -41,7 +41,11 @@ class FeedUploadForm(forms.Form):
     file = forms.FileField(label=_("Feed file"), help_text=_("CSV (UTF-8 or GBK), XLSX or JSON."))
     kind = forms.ChoiceField(
         label=_("Kind"),
-        choices=[("auto", _("Detect from the header")), *RecordKind.choices],
+        choices=[
+            ("auto", _("Detect from the header")),
+            *RecordKind.choices,
+            (REPAIR_OUTCOMES, FEED_KIND_LABELS[REPAIR_OUTCOMES]),
+        ],
         initial="auto",
     )
 

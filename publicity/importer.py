@@ -14,6 +14,7 @@ the same code and give the same result.
 import contextlib
 import csv
 import dataclasses
+import datetime
 import gc
 import logging
 import marshal
@@ -47,12 +48,18 @@ from publicity.layouts import detect_layout
 from publicity.normalise import (
     AMOUNT_FIELDS,
     DATE_FIELDS,
+    OUTCOME_FIELDS,
     RECORD_FIELDS,
     DocumentKeys,
+    RowError,
     build_record,
+    parse_date,
     row_hash,
+    text,
 )
-from publicity.records import PublicityRecord
+from publicity.records import REPAIR_OUTCOMES, PublicityRecord, RecordKind
+from publicity.repair_periods import apply_repairs
+from publicity.repair_rules import end_with_repair, load_rules
 from publicity.working_days import is_late
 
 logger = logging.getLogger(__name__)
@@ -67,14 +74,20 @@ LOOKUP_SLICE = 500
 READING_PROCESS_MIN_BYTES = 1024 * 1024
 # How long a reading process may take to notice its closed pipe before it is killed.
 CHILD_EXIT_SECONDS = 5
-UPDATE_FIELDS = RECORD_FIELDS + ["row_hash", "updated_at"]
+# What the credit-repair rules make of a penalty (publicity.repair_rules), computed while reading.
+PERIOD_FIELDS = ["severity", "repair_from", "publicity_until"]
+UPDATE_FIELDS = RECORD_FIELDS + OUTCOME_FIELDS + PERIOD_FIELDS + ["row_hash", "updated_at"]
 # A record between the stages: what the reading stage knows, as plain values (strings, None,
 # booleans) that cross the pipe quickly and that both databases take as they are.
-STAGED_FIELDS = ["document_number", "authority"] + RECORD_FIELDS + ["row_hash", "late"]
+STAGED_FIELDS = (
+    ["document_number", "authority"] + RECORD_FIELDS + ["row_hash", "late"] + OUTCOME_FIELDS + PERIOD_FIELDS
+)
 INSERT_COLUMNS = STAGED_FIELDS + ["kind", "first_imported_on", "updated_at"]
 _staged_values = operator.itemgetter(*STAGED_FIELDS)
 _DOCUMENT, _AUTHORITY = STAGED_FIELDS.index("document_number"), STAGED_FIELDS.index("authority")
 _HASH, _LATE = STAGED_FIELDS.index("row_hash"), STAGED_FIELDS.index("late")
+_REPAIRED, _UNTIL = STAGED_FIELDS.index("repaired_on"), STAGED_FIELDS.index("publicity_until")
+NO_PERIODS = {"severity": "", "repair_from": None, "publicity_until": None}
 
 
 # Dates and amounts travel as ISO and decimal text (what SQLite stores and COPY reads), the
@@ -131,10 +144,15 @@ class ImportSummary:
     unchanged: int = 0
     rejected: int = 0
     late: int = 0
+    # Repair outcomes: rows whose penalty is not (or not yet) in the feed.
+    not_found: int = 0
     report: str = ""
 
     def as_dict(self):
-        return dataclasses.asdict(self)
+        summary = dataclasses.asdict(self)
+        if self.kind != REPAIR_OUTCOMES:
+            del summary["not_found"]
+        return summary
 
 
 def report_directory():
@@ -237,7 +255,11 @@ class FeedImport:
             layout = detect_layout(reader.header, self.requested_kind)
             self.summary.kind = str(layout.kind)
             self.kind = layout.kind
-            if self.uses_reading_process(reader):
+            # The credit-repair rules, read once (and inherited by the reading process).
+            self.rules = load_rules()
+            if self.kind == REPAIR_OUTCOMES:
+                batches = self.repair_outcome_batches(reader)
+            elif self.uses_reading_process(reader):
                 batches = self.batches_from_reading_process(reader, layout)
             else:
                 batches = self.staged_batches(reader, layout)
@@ -311,6 +333,15 @@ class FeedImport:
                     continue
                 fields["row_hash"] = row_hash(fields)
                 fields["late"] = is_late(fields["decision_date"], self.today)
+                if self.kind == RecordKind.PENALTY:
+                    periods = self.rules.periods(fields)
+                    fields.update(
+                        severity=periods.severity,
+                        repair_from=periods.repair_from,
+                        publicity_until=periods.publicity_until,
+                    )
+                else:
+                    fields.update(NO_PERIODS)
                 records.append(staged_record(fields))
                 if len(records) >= self.batch_size:
                     yield StagedBatch(records, rows, rejected, reader.progress())
@@ -318,6 +349,41 @@ class FeedImport:
         finally:
             report.close()
         yield StagedBatch(records, rows, rejected, reader.size, finished=True)
+
+    def repair_outcome_batches(self, reader):
+        """The rows of a file of repair outcomes: (document number, authority or "", repair date)."""
+        report = RejectedRowsReport(self.report_path)
+        rows = rejected = 0
+        outcomes = []
+        try:
+            for line, row in self.rows(reader):
+                rows += 1
+                errors = row_errors(row)
+                number, authority = text(row.get("CF_WSH")), text(row.get("CF_CFJG"))
+                repaired_on = None
+                if not errors:
+                    try:
+                        repaired_on = parse_date(row.get("CF_XFRQ"), "repaired_on")
+                    except RowError as error:
+                        errors = [("CF_XFRQ", error.value, error.reason)]
+                if not errors and not number:
+                    errors = [("CF_WSH", "", _("This column is required."))]
+                if not errors and repaired_on is None:
+                    errors = [("CF_XFRQ", "", _("This column is required."))]
+                if not errors and repaired_on > self.today:
+                    errors = [("CF_XFRQ", repaired_on.isoformat(), _("The repair date is in the future."))]
+                if errors:
+                    rejected += 1
+                    for column, value, reason in errors:
+                        report.add(line, column, value, reason)
+                    continue
+                outcomes.append((number, authority, repaired_on))
+                if len(outcomes) >= self.batch_size:
+                    yield StagedBatch(outcomes, rows, rejected, reader.progress())
+                    outcomes = []
+        finally:
+            report.close()
+        yield StagedBatch(outcomes, rows, rejected, reader.size, finished=True)
 
     def batches_from_reading_process(self, reader, layout):
         """The staged batches, read by a forked process while this one writes.
@@ -400,8 +466,8 @@ class FeedImport:
     # The writing stage.
 
     def existing_records(self, records):
-        """{(document number, authority): (pk, row hash, first imported on, late)} of the stored
-        records among ``records``."""
+        """{(document number, authority): (pk, row hash, first imported on, late, repaired on)} of
+        the stored records among ``records``."""
         numbers = sorted({record[_DOCUMENT] for record in records})
         existing = {}
         for start in range(0, len(numbers), LOOKUP_SLICE):
@@ -412,14 +478,23 @@ class FeedImport:
                 stored_hash,
                 first_imported_on,
                 late,
+                repaired_on,
             ) in PublicityRecord.objects.filter(
                 kind=self.kind, document_number__in=numbers[start : start + LOOKUP_SLICE]
-            ).values_list("pk", "document_number", "authority", "row_hash", "first_imported_on", "late"):
-                existing[document_number, authority] = (pk, stored_hash, first_imported_on, late)
+            ).values_list(
+                "pk", "document_number", "authority", "row_hash", "first_imported_on", "late", "repaired_on"
+            ):
+                existing[document_number, authority] = (pk, stored_hash, first_imported_on, late, repaired_on)
         return existing
 
     def write(self, records):
         if not records:
+            return
+        if self.kind == REPAIR_OUTCOMES:
+            repaired, unchanged, missing = apply_repairs(records, self.rules)
+            self.summary.updated += repaired
+            self.summary.unchanged += unchanged
+            self.summary.not_found += missing
             return
         now = timezone.now()
         stored_now = connection.ops.adapt_datetimefield_value(now)
@@ -429,14 +504,23 @@ class FeedImport:
             for record in records:
                 key = (record[_DOCUMENT], record[_AUTHORITY])
                 earlier = creates.get(key) or updates.get(key)
+                stored_repair = None
                 if earlier is not None:
                     previous_hash, late = earlier[_HASH], earlier[_LATE]
                 elif key in existing:
-                    _pk, previous_hash, _first, late = existing[key]
+                    _pk, previous_hash, _first, late, stored_repair = existing[key]
                 else:
                     previous_hash, late = None, record[_LATE]
                 self.summary.late += late
-                if previous_hash == record[_HASH]:
+                repair = record[_REPAIRED]
+                if repair is None and stored_repair is not None:
+                    # A repair recorded earlier (its own file, an older feed) stays.
+                    stored = stored_repair.isoformat()
+                    until = end_with_repair(_as_date(record[_UNTIL]), stored_repair)
+                    record = _with(record, {_REPAIRED: stored, _UNTIL: until and until.isoformat()})
+                elif repair is not None and stored_repair is not None and repair == stored_repair.isoformat():
+                    stored_repair = repair
+                if previous_hash == record[_HASH] and (repair is None or repair == stored_repair):
                     self.summary.unchanged += 1
                     continue
                 if previous_hash is None:
@@ -466,6 +550,18 @@ class FeedImport:
                     UPDATE_FIELDS,
                     batch_size=200,
                 )
+
+
+def _as_date(value):
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def _with(record, values):
+    """``record`` (a staged tuple) with the values at the given indexes replaced."""
+    record = list(record)
+    for index, value in values.items():
+        record[index] = value
+    return tuple(record)
 
 
 def ensure_planner_statistics():

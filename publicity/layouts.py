@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 
 from integrity_site.core.readers import normalise_header
-from publicity.records import RecordKind
+from publicity.records import REPAIR_OUTCOMES, RecordKind, feed_kind_label
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: layouts are constants
@@ -97,14 +97,19 @@ PENALTY_CURRENT = Layout(
         "CF_NR_ZKDX": "licence_number",
         "CF_JDRQ": "decision_date",
         "CF_YXQ": "valid_until",
-        "CF_GSJZQ": "publicity_until",
+        "CF_GSJZQ": "authority_until",
+        # Optional columns of the site's feeds: the class the authority gave (轻微 / 一般 / 严重)
+        # and the date of a completed credit repair (see docs/publicity.md).
+        "CF_SXDJ": "feed_severity",
+        "CF_XFRQ": "repaired_on",
         "CF_CFJG": "authority",
         "CF_CFJGDM": "authority_code",
         "CF_SJLY": "source_unit",
         "BZ": "remarks",
     },
     signature=frozenset({"CF_WSH", "CF_XDR_LB"}),
-    required=("CF_WSH", "CF_XDR_MC", "CF_CFLB", "CF_JDRQ", "CF_GSJZQ", "CF_CFJG"),
+    # CF_GSJZQ may be empty: the credit-repair rules then give the end of publicity.
+    required=("CF_WSH", "CF_XDR_MC", "CF_CFLB", "CF_JDRQ", "CF_CFJG"),
     category_column="CF_XDR_LB",
     identity_columns=frozenset({"CF_FR_ZJHM", "CF_XDR_ZJHM"}),
 )
@@ -128,6 +133,8 @@ PENALTY_2016 = Layout(
         "CF_ZT": "status",
         "DFBM": "source_unit",
         "BZ": "remarks",
+        "CF_SXDJ": "feed_severity",
+        "CF_XFRQ": "repaired_on",
     },
     signature=frozenset({"CF_WSH", "CF_CFMC"}),
     required=("CF_WSH", "CF_XDR_MC", "CF_CFLB1", "CF_JDRQ", "CF_XZJG"),
@@ -160,7 +167,25 @@ DISHONEST_LIST = Layout(
     identity_columns=frozenset({"CARDNUM"}),
 )
 
-LAYOUTS = [LICENCE_CURRENT, PENALTY_CURRENT, LICENCE_2016, PENALTY_2016, DISHONEST_LIST]
+# Credit-repair outcomes on their own: the penalty's decision number (with its authority, where
+# numbers could repeat) and the date of the completed repair. Read by the same importer.
+REPAIR_OUTCOMES_LAYOUT = Layout(
+    name="repair-outcomes",
+    kind=REPAIR_OUTCOMES,
+    columns={"CF_WSH": "document_number", "CF_CFJG": "authority", "CF_XFRQ": "repaired_on"},
+    signature=frozenset({"CF_WSH", "CF_XFRQ"}),
+    required=("CF_WSH", "CF_XFRQ"),
+)
+
+# The repair outcomes come last: a full penalty file with a repair column is a penalty file.
+LAYOUTS = [
+    LICENCE_CURRENT,
+    PENALTY_CURRENT,
+    LICENCE_2016,
+    PENALTY_2016,
+    DISHONEST_LIST,
+    REPAIR_OUTCOMES_LAYOUT,
+]
 
 
 class UnknownLayout(Exception):
@@ -174,7 +199,7 @@ def detect_layout(header, requested_kind="auto"):
             if requested_kind not in ("auto", layout.kind):
                 raise UnknownLayout(
                     _("The header is that of a %(found)s feed, but the import was asked for %(requested)s.")
-                    % {"found": RecordKind(layout.kind).label, "requested": RecordKind(requested_kind).label}
+                    % {"found": feed_kind_label(layout.kind), "requested": feed_kind_label(requested_kind)}
                 )
             return layout
     raise UnknownLayout(

@@ -12,7 +12,13 @@ from publicity.records import (  # noqa: F401 (Django finds the app's models thr
     ImportRun,
     PublicityRecord,
     RecordKind,
+    Severity,
     SubjectCategory,
+)
+from publicity.repair_rules import (  # noqa: F401 (as above)
+    RepairRuleSet,
+    SeverityCriterion,
+    SeverityPeriod,
 )
 
 
@@ -26,7 +32,7 @@ class PublicityPage(RoutablePageMixin, SectionIndexPage):
         verbose_name = _("publicity page")
 
     def get_cached_paths(self):
-        return ["/", "statistics/"]
+        return ["/", "statistics/", "credit-repair/"]
 
     @path("")
     @page_cache.cacheable
@@ -42,3 +48,8 @@ class PublicityPage(RoutablePageMixin, SectionIndexPage):
     @page_cache.cacheable
     def credit_profile(self, request, credit_code):
         return views.credit_profile(request, self, credit_code)
+
+    @path("credit-repair/")
+    @page_cache.cacheable
+    def credit_repair(self, request):
+        return views.credit_repair(request, self)

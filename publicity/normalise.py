@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from integrity_site.core.credit_code import INDIVIDUAL_BUSINESS_PLACEHOLDER, is_valid_credit_code
 from publicity.records import PublicityRecord, RecordKind, SubjectCategory
+from publicity.repair_rules import SEVERITY_NAMES
 
 # Fields that take part in the row hash and are written on update, in a fixed order.
 RECORD_FIELDS = [
@@ -37,22 +38,31 @@ RECORD_FIELDS = [
     "decision_date",
     "valid_from",
     "valid_until",
-    "publicity_until",
+    "authority_until",
+    "feed_severity",
     "status",
     "source_unit",
     "remarks",
     "authority_code",
 ]
-DATE_FIELDS = {"decision_date", "valid_from", "valid_until", "publicity_until"}
+DATE_FIELDS = {
+    "decision_date",
+    "valid_from",
+    "valid_until",
+    "authority_until",
+    "repaired_on",
+    "publicity_until",
+    "repair_from",
+}
+# Read from the feed but not part of the row hash: a repair date arrives with a later feed, or in
+# a file of its own, and must neither be lost nor make an unchanged row look changed.
+OUTCOME_FIELDS = ["repaired_on"]
 AMOUNT_FIELDS = {"fine_amount", "confiscated_amount"}
 MAX_LENGTHS = {
     f.name: f.max_length
     for f in PublicityRecord._meta.get_fields()
     if getattr(f, "max_length", None) and f.get_internal_type() == "CharField"
 }
-# A 2016-layout penalty has no publicity end date; one year is the usual period for an ordinary
-# penalty (three months to three years is the range), so that is what it gets.
-DEFAULT_PENALTY_PUBLICITY_YEARS = 1
 
 CATEGORY_NAMES = {
     "法人及非法人组织": SubjectCategory.ORGANISATION,
@@ -223,6 +233,19 @@ def row_hash(fields):
     return hashlib.md5(joined.encode(), usedforsecurity=False).hexdigest()
 
 
+def parse_severity(value, field):
+    """The class of dishonesty information a feed gives (轻微 / 一般 / 严重), or empty."""
+    value = text(value)
+    if not value:
+        return ""
+    severity = SEVERITY_NAMES.get(value.lower())
+    if severity is None:
+        raise RowError(
+            field, _("Unknown class (use 轻微, 一般 or 严重): %(value)s.") % {"value": value}, value
+        )
+    return str(severity)
+
+
 def parse_end_date(value, field):
     """An end of validity, which may be 长期 (long-term): no end."""
     return None if text(value) in LONG_TERM else parse_date(value, field)
@@ -245,6 +268,8 @@ def layout_plan(layout):
     for column, field in layout.columns.items():
         if field == "valid_until":
             parser = parse_end_date
+        elif field == "feed_severity":
+            parser = parse_severity
         elif field in DATE_FIELDS:
             parser = parse_date
         elif field in AMOUNT_FIELDS:
@@ -260,7 +285,7 @@ def layout_plan(layout):
         length_limits=[(field, MAX_LENGTHS[field]) for field in sorted(filled) if field in MAX_LENGTHS],
         defaults={
             field: None if field in DATE_FIELDS | AMOUNT_FIELDS else ""
-            for field in RECORD_FIELDS + ["document_number", "authority"]
+            for field in RECORD_FIELDS + OUTCOME_FIELDS + ["document_number", "authority"]
             if field not in filled
         },
     )
@@ -333,13 +358,12 @@ def build_record(layout, row, today):
                 _("The decision date %(value)s is in the future.") % {"value": decision_date.isoformat()},
             )
         )
-    if layout.kind == RecordKind.PENALTY and decision_date and "publicity_until" not in plan.column_of:
-        values["publicity_until"] = add_years(decision_date, DEFAULT_PENALTY_PUBLICITY_YEARS)
-    publicity_until = values.get("publicity_until")
+    # Without the authority's end of publicity (the 2016 layout), the credit-repair rules give one.
+    publicity_until = values.get("authority_until")
     if publicity_until and decision_date and publicity_until < decision_date:
         errors.append(
             (
-                plan.column_of.get("publicity_until", ""),
+                plan.column_of.get("authority_until", ""),
                 publicity_until.isoformat(),
                 _("The end of publicity is before the decision date."),
             )

@@ -49,13 +49,23 @@ PUBLIC_FIELDS = [
     "valid_until",
     "publicity_until",
     "status",
+    "severity",
+    "repair_from",
 ]
+
+
+def public_condition(today=None):
+    """What makes a record public today: a licence or dishonest-debtor record always; a penalty up
+    to its last public day (``publicity_until``: the authority's 公示截止期 or the end of its
+    class's period, the day before its credit repair; empty when its class is not published).
+    The query, credit profiles and statistics all count by this alone."""
+    today = today or timezone.localdate()
+    return ~Q(kind=RecordKind.PENALTY) | Q(publicity_until__gte=today)
 
 
 def public_records(today=None):
     """Every record a resident may see today."""
-    today = today or timezone.localdate()
-    return PublicityRecord.objects.filter(~Q(kind=RecordKind.PENALTY) | Q(publicity_until__gte=today))
+    return PublicityRecord.objects.filter(public_condition(today))
 
 
 def search_terms(query):
@@ -228,6 +238,10 @@ class PublicEntry:
     status: str
     legal_representative: str
     profile_code: str
+    # A penalty's class (publicity.repair_rules) and the first day credit repair may be asked for.
+    severity: str = ""
+    severity_label: str = ""
+    repair_from: datetime.date = None
     rows: list = dataclasses.field(default_factory=list)  # [(field, label, text), …] for this kind
     # Within a credit profile, which names the code and heads each record with its document number.
     in_profile: bool = False
@@ -347,6 +361,10 @@ def public_entry(record, in_profile=False):
         profile_code=record.credit_code,
         in_profile=in_profile,
     )
+    if record.kind == RecordKind.PENALTY:
+        entry.severity = record.severity
+        entry.severity_label = record.get_severity_display() if record.severity else ""
+        entry.repair_from = record.repair_from
     entry.rows = record_rows(entry)
     return entry
 
@@ -385,6 +403,8 @@ class CreditProfile:
     dishonest: ProfileRecords
     penalties: ProfileRecords
     licences: ProfileRecords
+    # The days on which penalties of this code were repaired (the records themselves are not shown).
+    repaired_on: list
     sections: (
         list  # (title, [ProfileItem, …]) from other parts of the site (honours, pledges), see credit_checks
     )
@@ -392,7 +412,11 @@ class CreditProfile:
     @property
     def is_empty(self):
         return not (
-            self.licences or self.penalties or self.dishonest or any(items for _t, items in self.sections)
+            self.licences
+            or self.penalties
+            or self.dishonest
+            or self.repaired_on
+            or any(items for _t, items in self.sections)
         )
 
 
@@ -415,6 +439,7 @@ def credit_profile(credit_code, today=None, pages=None, per_page=PROFILE_PER_PAG
         entries = [public_entry(record, in_profile=True) for record in page]
         kinds[parameter] = ProfileRecords(kind, parameter, page, entries)
     sections = credit_profile_sections(code)
+    repaired_on = repaired_dates(code, today)
     # The name the newest record gives, else what the other sections call the party.
     entries = sorted(
         (records.entries[0] for records in kinds.values() if records.entries),
@@ -422,7 +447,22 @@ def credit_profile(credit_code, today=None, pages=None, per_page=PROFILE_PER_PAG
         reverse=True,
     )
     names = [entry.name for entry in entries] + [item.label for _title, items in sections for item in items]
-    return CreditProfile(credit_code=code, name=names[0] if names else "", sections=sections, **kinds)
+    return CreditProfile(
+        credit_code=code, name=names[0] if names else "", sections=sections, repaired_on=repaired_on, **kinds
+    )
+
+
+def repaired_dates(credit_code, today=None):
+    """The days, newest first, on which penalties of ``credit_code`` were repaired (已信用修复)."""
+    today = today or timezone.localdate()
+    return list(
+        PublicityRecord.objects.filter(
+            credit_code=credit_code, kind=RecordKind.PENALTY, repaired_on__lte=today
+        )
+        .order_by("-repaired_on")
+        .values_list("repaired_on", flat=True)
+        .distinct()
+    )
 
 
 def records_per_month(months=12, today=None):
@@ -430,7 +470,9 @@ def records_per_month(months=12, today=None):
     today = today or timezone.localdate()
     month_starts = _month_starts(months, today)
     counts = {}
-    for kind, day, count in _per_day(PublicityRecord.objects.all(), "kind", month_starts[0], today):
+    # The records public today, as the query shows them: expired, unpublished and repaired
+    # penalties count nowhere.
+    for kind, day, count in _per_day(public_records(today), "kind", month_starts[0], today):
         key = (kind, _month_of(day))
         counts[key] = counts.get(key, 0) + count
     return {
@@ -489,7 +531,7 @@ def records_per_authority_per_month(top=6, months=12, today=None):
     """
     today = today or timezone.localdate()
     month_starts = _month_starts(months, today)
-    records = PublicityRecord.objects.filter(kind__in=[RecordKind.LICENCE, RecordKind.PENALTY])
+    records = public_records(today).filter(kind__in=[RecordKind.LICENCE, RecordKind.PENALTY])
     counts = {}
     for authority, day, count in _per_day(records, "authority", month_starts[0], today):
         per_month = counts.setdefault(authority, {})

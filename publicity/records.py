@@ -18,10 +18,29 @@ class RecordKind(models.TextChoices):
     DISHONEST = "dishonest", _("Dishonest judgment debtor")
 
 
+# A feed file of credit-repair outcomes (document numbers and repair dates) holds no records of
+# its own: it marks penalties repaired (publicity.repair_periods).
+REPAIR_OUTCOMES = "repair"
+FEED_KIND_LABELS = {REPAIR_OUTCOMES: _("Credit repair outcomes")}
+
+
+def feed_kind_label(kind):
+    """A kind of feed file by its label: a kind of record, or the repair outcomes."""
+    return RecordKind(kind).label if kind in RecordKind.values else FEED_KIND_LABELS.get(kind, kind)
+
+
 class SubjectCategory(models.TextChoices):
     ORGANISATION = "organisation", _("Legal person or other organisation")
     NATURAL_PERSON = "natural_person", _("Natural person")
     INDIVIDUAL_BUSINESS = "individual_business", _("Individual business")
+
+
+class Severity(models.TextChoices):
+    """The classes of dishonesty information (失信信息) of the credit-repair rules."""
+
+    MINOR = "minor", _("Minor")
+    GENERAL = "general", _("General")
+    SERIOUS = "serious", _("Serious")
 
 
 class PublicityRecord(models.Model):
@@ -59,8 +78,19 @@ class PublicityRecord(models.Model):
     decision_date = models.DateField(_("decision date"))
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
-    # 公示截止期: after it a penalty leaves public view (but stays here for editors and cross-checks).
+    # The last day a penalty is public (after it the penalty leaves public view, but stays here for
+    # editors and cross-checks): the authority's 公示截止期 if it gave one, else the maximum period
+    # of its class under the credit-repair rules, ended early by a repair; empty when its class is
+    # not published. Computed (publicity.repair_periods), never entered.
     publicity_until = models.DateField(_("public until"), null=True, blank=True)
+    # Credit repair (publicity.repair_periods): what the feed says, and what the rules make of it.
+    authority_until = models.DateField(_("end of publicity set by the authority"), null=True, blank=True)
+    feed_severity = models.CharField(
+        _("class given by the feed"), max_length=10, choices=Severity.choices, blank=True
+    )
+    severity = models.CharField(_("class"), max_length=10, choices=Severity.choices, blank=True)
+    repair_from = models.DateField(_("credit repair possible from"), null=True, blank=True)
+    repaired_on = models.DateField(_("credit repaired on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=100, blank=True)
     source_unit = models.CharField(_("source of the data"), max_length=200, blank=True)
     remarks = models.TextField(_("remarks"), blank=True)
@@ -93,8 +123,11 @@ class PublicityRecord(models.Model):
                 fields=["decision_date", "id", "subject_name", "kind", "publicity_until"],
                 name="publicity_record_newest",
             ),
-            # The statistics count a year of records per day, kind and authority from this alone.
-            models.Index(fields=["decision_date", "kind", "authority"], name="publicity_record_statistics"),
+            # The statistics count a year of public records per day, kind and authority from this alone.
+            models.Index(
+                fields=["decision_date", "kind", "authority", "publicity_until"],
+                name="publicity_record_public_stats",
+            ),
         ]
         permissions = [("import_publicity_feed", _("Can import the publicity data feed"))]
 
@@ -171,8 +204,7 @@ class ImportRun(models.Model):
     @property
     def kind_label(self):
         """The kind of records imported, by its label (the summary keeps the code)."""
-        kind = (self.summary or {}).get("kind", "")
-        return RecordKind(kind).label if kind in RecordKind.values else kind
+        return feed_kind_label((self.summary or {}).get("kind", ""))
 
     @property
     def percent_done(self):

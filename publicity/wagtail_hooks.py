@@ -4,16 +4,20 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
-from wagtail.admin.views.generic import InspectView
+from wagtail.admin.views.generic import CreateView, EditView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Locale
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from integrity_site.core import credit_checks, page_cache
 from integrity_site.core.admin_display import ReadableInspectMixin
 from integrity_site.core.worker import WORKER_STARTED_HOOK
-from publicity import admin_views, cross_check, tasks
+from integrity_site.scheduler.jobs import Job
+from publicity import admin_views, cross_check, repair_periods, tasks
 from publicity.models import PublicityPage
 from publicity.records import CrossCheckHit, PublicityRecord
+from publicity.repair_rules import RepairRuleSet
 
 DASHBOARD_HITS = 20
 # What the publicity page shows: the feed ("publicity": an import), and in credit profiles the
@@ -131,6 +135,23 @@ class PublicityRecordInspectView(ReadableInspectMixin, InspectView):
     pass
 
 
+class RecomputesPeriods:
+    """A record saved by hand gets its class and dates from the rules, as an imported one does."""
+
+    def save_instance(self):
+        record = super().save_instance()
+        repair_periods.recompute(records=PublicityRecord.objects.filter(pk=record.pk))
+        return record
+
+
+class PublicityRecordCreateView(RecomputesPeriods, CreateView):
+    pass
+
+
+class PublicityRecordEditView(RecomputesPeriods, EditView):
+    pass
+
+
 class PublicityRecordViewSet(ModelViewSet):
     """Editors browse every record, expired penalties included, and correct one by hand."""
 
@@ -146,18 +167,72 @@ class PublicityRecordViewSet(ModelViewSet):
         "document_number",
         "authority",
         "decision_date",
+        "severity",
         "publicity_until",
     ]
-    list_filter = ["kind", "subject_category", "late"]
+    list_filter = ["kind", "subject_category", "severity", "late"]
     # 130,000 rows stay out of the search index; the admin filters them with the database.
     search_fields = ["subject_name", "credit_code", "document_number"]
     search_backend_name = None
     inspect_view_enabled = True
     inspect_view_class = PublicityRecordInspectView
+    add_view_class = PublicityRecordCreateView
+    edit_view_class = PublicityRecordEditView
     copy_view_enabled = False
-    exclude_form_fields = ["first_imported_on", "late", "updated_at"]
+    # The class and dates follow from the rules (publicity.repair_periods), never typed in.
+    exclude_form_fields = [
+        "first_imported_on",
+        "late",
+        "updated_at",
+        "severity",
+        "repair_from",
+        "publicity_until",
+    ]
 
 
 @hooks.register("register_admin_viewset")
 def register_publicity_record_viewset():
     return PublicityRecordViewSet("publicity_records")
+
+
+class RepairRuleSetViewSet(SnippetViewSet):
+    """The credit-repair rules, one rule set per version: editors with the rule set permissions
+    (the publicity editors, migration 0011) maintain them; every change is in the audit log, and
+    the stored periods are recomputed after it."""
+
+    model = RepairRuleSet
+    icon = "doc-full"
+    menu_label = _("Credit-repair rules")
+    list_display = ["name", "effective_from", "default_severity"]
+    ordering = ["-effective_from"]
+
+
+register_snippet(RepairRuleSetViewSet)
+
+
+def _rule_set_changed(request, instance):
+    if isinstance(instance, RepairRuleSet):
+        repair_periods.rule_set_changed()
+
+
+hooks.register("after_create_snippet", _rule_set_changed)
+hooks.register("after_edit_snippet", _rule_set_changed)
+
+
+@hooks.register("after_delete_snippet")
+def _rule_sets_deleted(request, instances):
+    if any(isinstance(instance, RepairRuleSet) for instance in instances):
+        repair_periods.rule_set_changed()
+
+
+@hooks.register("register_scheduled_jobs")
+def end_of_publicity_job():
+    # Just after midnight: the penalties whose last public day was yesterday leave the caches.
+    return [
+        Job(
+            name="publicity.end_of_publicity",
+            period="daily",
+            at="00:05",
+            function=repair_periods.end_of_publicity,
+        )
+    ]

@@ -107,7 +107,8 @@ def test_required_columns_must_have_a_value():
         PENALTY_CURRENT, penalty_row(CF_XDR_MC=" ", CF_WSH="", CF_CFJG="", CF_GSJZQ="", CF_CFLB="")
     )
 
-    assert set(missing) == {"CF_XDR_MC", "CF_WSH", "CF_CFJG", "CF_GSJZQ", "CF_CFLB"}
+    # Without CF_GSJZQ the credit-repair rules give the end of publicity.
+    assert set(missing) == {"CF_XDR_MC", "CF_WSH", "CF_CFJG", "CF_CFLB"}
 
 
 def test_a_credit_code_with_a_wrong_check_character_is_refused():
@@ -148,7 +149,7 @@ def test_a_licence_valid_for_the_long_term_has_no_end_date():
     assert stored(LICENCE_CURRENT, licence_row(XK_YXQZI="长期"))["valid_until"] is None
 
 
-def test_a_2016_penalty_is_public_for_one_year_and_its_two_categories_are_joined():
+def test_a_2016_penalty_leaves_its_end_of_publicity_to_the_rules_and_its_two_categories_are_joined():
     fields = stored(
         PENALTY_2016,
         {
@@ -164,7 +165,8 @@ def test_a_2016_penalty_is_public_for_one_year_and_its_two_categories_are_joined
     )
 
     assert fields["category"] == "警告;罚款"
-    assert fields["publicity_until"] == datetime.date(2017, 2, 28)
+    # The layout has no 公示截止期: the credit-repair rules give it (test_publicity_repair_periods).
+    assert fields["authority_until"] is None
 
 
 def test_identity_numbers_are_never_kept():

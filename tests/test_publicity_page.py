@@ -317,8 +317,9 @@ def test_a_credit_profile_costs_the_same_queries_however_many_records_the_code_h
 
     assert "许-" in page
     assert len(many) == len(few)
-    # A count per kind; the ids and then the rows of a page of licences, and of penalties.
-    assert len(record_queries(many)) == 7
+    # A count per kind; the ids and then the rows of a page of licences, and of penalties; the
+    # days of its credit repairs.
+    assert len(record_queries(many)) == 8
 
 
 @pytest.mark.postgres

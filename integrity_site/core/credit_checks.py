@@ -22,6 +22,11 @@ has in its ``wagtail_hooks`` module, and asks through the functions below.
     ``(credit_code) -> path`` of that code's public credit profile in the active language, or None
     when there is no profile page. Other parts link merchants' codes to it (register, certificate).
 
+``CREDIT_COMMITMENT_URL_HOOK``
+    The part where merchants make a credit commitment (the integrity pledge): a function without
+    arguments returning the path of that page in the active language, or None. Credit repair asks
+    for a commitment, so the publicity part links to it.
+
 ``CREDIT_CHECKED_CONTENT_HOOK``
     A function taking a page (or other object under moderation) and returning the CheckedItems of
     the parties it names, or None when the object is not of its kind: the credit check step of
@@ -56,6 +61,7 @@ CREDIT_FEED_HOOK = "register_credit_feed"
 CREDIT_CHECKED_CONTENT_HOOK = "register_credit_checked_content"
 CREDIT_STANDING_HOOK = "register_credit_standing"
 CREDIT_PROFILE_URL_HOOK = "register_credit_profile_url"
+CREDIT_COMMITMENT_URL_HOOK = "register_credit_commitment_url"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -182,6 +188,15 @@ def credit_profile_linker():
         if link is not None:
             return lambda credit_code: link(credit_code) if credit_code else ""
     return lambda credit_code: ""
+
+
+def credit_commitment_url():
+    """The path of the page where a merchant makes a credit commitment, or "" when none is live."""
+    for hook in hooks.get_hooks(CREDIT_COMMITMENT_URL_HOOK):
+        url = hook()
+        if url:
+            return url
+    return ""
 
 
 def checked_parties(obj):

@@ -42,6 +42,47 @@ def _named_row(kind, generator, name, code, today):
     return row
 
 
+# Penalty columns of the site's feeds beyond the standard layout: the class (轻微 / 一般 / 严重) and
+# the date of a completed credit repair.
+REPAIR_COLUMNS = ["CF_SXDJ", "CF_XFRQ"]
+
+
+def _repair_rows(generator, named_parties, today):
+    """For the first demo party with penalties: a serious penalty (a revoked licence) and a fine
+    repaired ten days ago, so that its credit profile shows a class and says 已信用修复."""
+    parties = [(name, code) for kind, name, code in named_parties if kind == "penalty"]
+    if not parties:
+        return []
+    name, code = parties[0]
+    serious = _named_row("penalty", generator, name, code, today)
+    serious.update(
+        CF_WSH=f"济历市监罚字〔{today.year}〕演示1号",
+        CF_CFLB="吊销许可证",
+        CF_NR="吊销食品经营许可证",
+        CF_GSJZQ="",
+        CF_YXQ="",
+    )
+    repaired = _named_row("penalty", generator, name, code, today)
+    decided = today - datetime.timedelta(days=200)
+    repaired.update(
+        CF_WSH=f"济历市监罚字〔{decided.year}〕演示2号",
+        CF_JDRQ=decided.isoformat(),
+        CF_GSJZQ="",
+        CF_YXQ="",
+        CF_XFRQ=(today - datetime.timedelta(days=10)).isoformat(),
+    )
+    return [serious, repaired]
+
+
+def _without_authority_dates(rows):
+    """Every other generated penalty without the authority's 公示截止期: the credit-repair rules
+    then give its end of publicity."""
+    for number, row in enumerate(rows):
+        if number % 2 and "CF_GSJZQ" in row:
+            row["CF_GSJZQ"] = ""
+        yield row
+
+
 def load_demo_feed(named_parties, today, scale=DEFAULT_SCALE, log=print):
     """Import the demo feed unless the site already holds one; returns the import summaries.
 
@@ -64,14 +105,17 @@ def load_demo_feed(named_parties, today, scale=DEFAULT_SCALE, log=print):
                 for party_kind, name, code in named_parties
                 if party_kind == kind
             ]
+            columns = list(generator.columns)
+            if kind == "penalty":
+                extra += _repair_rows(generator, named_parties, today)
+                columns += REPAIR_COLUMNS
 
             def rows(generator=generator, count=count, extra=extra):
-                for row, _bad in generator.rows(count):
-                    yield row
+                yield from _without_authority_dates(row for row, _bad in generator.rows(count))
                 yield from extra
 
             path = Path(folder) / f"demo-{kind}.csv"
-            write_feed(path, rows(), generator.columns)
+            write_feed(path, rows(), columns)
             summary = import_feed(
                 str(path), kind=kind, report_path=str(Path(folder) / f"{kind}-rejected.csv")
             )

@@ -10,7 +10,7 @@ from integrity_site.core.busy import is_database_busy, retry_when_busy
 from integrity_site.core.processes import process_label
 from integrity_site.core.readers import FeedUnreadable
 from publicity.layouts import UnknownLayout
-from publicity.records import ImportRun, RecordKind
+from publicity.records import REPAIR_OUTCOMES, ImportRun, RecordKind
 from publicity.tasks import ImportAbandoned, run_import
 
 # Exit status 2: the file could not be imported (unreadable, or the database refused), with the
@@ -20,7 +20,8 @@ CANNOT_IMPORT = 2
 
 class Command(BaseCommand):
     help = (
-        "Import a publicity data feed file (licences, penalties or dishonest judgment debtors) "
+        "Import a publicity data feed file (licences, penalties, dishonest judgment debtors or "
+        "credit-repair outcomes) "
         "from CSV, XLSX or JSON; prints one line of JSON with the summary. Exit status 0 when the "
         "file was read (rejected rows included), 2 when it could not be imported, with the reason "
         "on standard error."
@@ -28,7 +29,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path")
-        parser.add_argument("--kind", choices=[*RecordKind.values, "auto"], default="auto")
+        parser.add_argument("--kind", choices=[*RecordKind.values, REPAIR_OUTCOMES, "auto"], default="auto")
         parser.add_argument("--report", help="where to write the rejected-rows report (CSV)")
 
     def handle(self, *args, path, kind, report, **options):
