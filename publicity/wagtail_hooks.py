@@ -11,7 +11,7 @@ from wagtail.models import Locale
 from integrity_site.core import credit_checks, page_cache
 from integrity_site.core.admin_display import ReadableInspectMixin
 from integrity_site.core.worker import WORKER_STARTED_HOOK
-from publicity import admin_views, cross_check, tasks
+from publicity import admin_views, cross_check, repair_help_admin, tasks  # noqa: F401 (repair help: its hooks)
 from publicity.models import PublicityPage
 from publicity.records import CrossCheckHit, PublicityRecord
 
