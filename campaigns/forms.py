@@ -1,14 +1,11 @@
 import secrets
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from integrity_site.core.mobile import is_mainland_mobile, normalize_mobile
-from integrity_site.core.names import URL_PATTERN, validate_plain_name
-from integrity_site.core.spreadsheets import looks_like_formula
+from integrity_site.core.mobile import clean_mobile
+from integrity_site.core.names import clean_plain_message, validate_plain_name
 from integrity_site.core.subdistricts import subdistrict_select_choices
-from integrity_site.core.text import validate_name_text
 
 
 class SignatureForm(forms.Form):
@@ -82,24 +79,14 @@ class SignatureForm(forms.Form):
         return community
 
     def clean_mobile(self):
-        number = normalize_mobile(self.cleaned_data["mobile"])
-        if not is_mainland_mobile(number):
-            raise ValidationError(
-                _("Please enter an 11-digit mainland China mobile number, for example 13800138000."),
-                code="invalid_mobile",
-            )
-        return number
+        return clean_mobile(self.cleaned_data["mobile"])
 
     def clean_message(self):
-        message = " ".join(self.cleaned_data["message"].split())
-        if not message:
-            return ""
-        validate_name_text(message)
-        if URL_PATTERN.search(message):
-            raise ValidationError(_("Please leave web addresses out of your message."), code="url")
-        if looks_like_formula(message):
-            raise ValidationError(_("A message cannot start with = + - or @."), code="formula")
-        return message
+        return clean_plain_message(
+            self.cleaned_data["message"],
+            url_message=_("Please leave web addresses out of your message."),
+            formula_message=_("A message cannot start with = + - or @."),
+        )
 
     @property
     def is_bot(self):

@@ -6,7 +6,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
 from integrity_site.core import page_cache
 from integrity_site.core.models import SectionIndexPage
-from publicity import views
+from publicity import repair_help_views, views
 from publicity.records import (  # noqa: F401 (Django finds the app's models through this module)
     CrossCheckHit,
     ImportRun,
@@ -15,6 +15,7 @@ from publicity.records import (  # noqa: F401 (Django finds the app's models thr
     Severity,
     SubjectCategory,
 )
+from publicity.repair_help_records import RepairHelpRequest  # noqa: F401 (as above)
 from publicity.repair_rules import (  # noqa: F401 (as above)
     RepairRuleSet,
     SeverityCriterion,
@@ -53,3 +54,12 @@ class PublicityPage(RoutablePageMixin, SectionIndexPage):
     @page_cache.cacheable
     def credit_repair(self, request):
         return views.credit_repair(request, self)
+
+    # Credit-repair help (信用修复辅导): never cached, the form carries the visitor's tokens.
+    @path("repair-help/")
+    def repair_help(self, request):
+        return repair_help_views.repair_help_form(request, self)
+
+    @path("repair-help/sent/<str:reference>/<str:token>/")
+    def repair_help_sent(self, request, reference, token):
+        return repair_help_views.repair_help_sent(request, self, reference, token)

@@ -14,7 +14,13 @@ from integrity_site.core import credit_checks, page_cache
 from integrity_site.core.admin_display import ReadableInspectMixin
 from integrity_site.core.worker import WORKER_STARTED_HOOK
 from integrity_site.scheduler.jobs import Job
-from publicity import admin_views, cross_check, repair_periods, tasks
+from publicity import (  # noqa: F401 (repair_help_admin: its hooks)
+    admin_views,
+    cross_check,
+    repair_help_admin,
+    repair_periods,
+    tasks,
+)
 from publicity.models import PublicityPage
 from publicity.records import CrossCheckHit, PublicityRecord
 from publicity.repair_rules import RepairRuleSet

@@ -11,6 +11,7 @@ from wagtail.models import Locale, Site
 from integrity_site.core.translation import translate_object
 from integrity_site.events import services as registrations
 from integrity_site.events.views import private_link
+from publicity import repair_help, repair_help_views
 from tests import factories
 from tests.publicity_feeds import make_record
 
@@ -116,6 +117,14 @@ def build():
         document_number="济历市监许字〔2020〕7号", kind="licence", credit_code=CODE, publicity_until=None
     )
     registration = registrations.register(lecture, name="张三华", mobile="13800138000").registration
+    help_request = repair_help.submit(
+        merchant_name="泉城示范餐饮有限公司",
+        credit_code=CODE,
+        document_number="济历市监罚字〔2020〕101号",
+        contact_name="王伟",
+        mobile="13800138000",
+        preferred_time="morning",
+    ).request
 
     for language, prefix in (("zh-hans", ""), ("en", "/en")):
         pledge_url = prefix + pledge_page.url
@@ -143,6 +152,16 @@ def build():
             Visit("publicity query with results", prefix + publicity.url + f"?q={CODE}"),
             Visit("credit profile", prefix + publicity.url + f"credit/{CODE}/"),
             Visit("publicity statistics", prefix + publicity.url + "statistics/"),
+            Visit("credit-repair help form", prefix + publicity.url + "repair-help/"),
+            Visit(
+                "credit-repair help form after an invalid submit",
+                prefix + publicity.url + "repair-help/",
+                submit=".repair-help-form",
+            ),
+            Visit(
+                "credit-repair help confirmation",
+                prefix + repair_help_views.confirmation_url(publicity, help_request),
+            ),
             Visit("search without a query", prefix + search.url),
             Visit("search with results", prefix + search.url + "?q=诚信"),
             Visit("search without results", prefix + search.url + "?q=查无此词"),

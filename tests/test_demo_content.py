@@ -139,3 +139,17 @@ def test_the_demo_campaigns_are_open_for_signing_with_signatures_and_a_paper_tal
     assert "诚信从我做起" in page.text  # an approved message
     english = client.get(pledge.get_translations().get().url)
     assert "94</strong>" in english.text
+
+
+def test_the_demo_has_credit_repair_help_requests_in_three_states(monkeypatch, tmp_path, site):
+    from publicity import repair_help
+    from publicity.repair_help_records import RepairHelpRequest
+
+    load(monkeypatch, tmp_path)
+    assert sorted(RepairHelpRequest.objects.values_list("status", flat=True)) == [
+        "contacted",
+        "new",
+        "repaired",
+    ]
+    assert repair_help.dashboard_counts() == {"open": 2, "waiting": 1}
+    assert all(request.record is not None for request in RepairHelpRequest.objects.all())

@@ -2,6 +2,9 @@
 
 import re
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
 MAINLAND_MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
 
@@ -17,3 +20,14 @@ def normalize_mobile(raw):
 
 def is_mainland_mobile(number):
     return bool(MAINLAND_MOBILE.match(number))
+
+
+def clean_mobile(raw):
+    """A form's mobile number: the normal form, or the site's one message for a wrong number."""
+    number = normalize_mobile(raw)
+    if not is_mainland_mobile(number):
+        raise ValidationError(
+            _("Please enter an 11-digit mainland China mobile number, for example 13800138000."),
+            code="invalid_mobile",
+        )
+    return number

@@ -20,3 +20,18 @@ def validate_plain_name(value):
         raise ValidationError(_("Please give the name without web addresses."), code="url")
     if looks_like_formula(value):
         raise ValidationError(_("A name cannot start with = + - or @."), code="formula")
+
+
+def clean_plain_message(value, url_message, formula_message):
+    """A short free text that editors read and export (a signer's message, a merchant's note):
+    whitespace collapsed, the name rule, no web addresses and no formula start, each refused with
+    the form's own message."""
+    message = " ".join((value or "").split())
+    if not message:
+        return ""
+    validate_name_text(message)
+    if URL_PATTERN.search(message):
+        raise ValidationError(url_message, code="url")
+    if looks_like_formula(message):
+        raise ValidationError(formula_message, code="formula")
+    return message

@@ -21,6 +21,9 @@ DEFAULT_LIMITS = {
     # share one network), and per address and mobile number.
     "sign": (60, 600),
     "sign_mobile": (5, 3600),
+    # Credit-repair help requests (publicity app): per address, and per address and mobile number.
+    "repair_help": (10, 3600),
+    "repair_help_mobile": (3, 3600),
 }
 
 

@@ -679,3 +679,17 @@ DEMO_SIGNERS = [
 DEMO_TALLIES = [
     (86, "解放路街道", "宽厚里社区", 3, "宽厚里“我承诺 我诚信 我文明”签名活动"),
 ]
+# Credit-repair help requests (信用修复辅导): (contact person, days ago, [(status, editor's note)]).
+DEMO_REPAIR_HELP = [
+    ("孙丽", 14, []),
+    ("周强", 3, [("contacted", "已电话联系，约定周三上午来区信用办。")]),
+    (
+        "吴芳",
+        40,
+        [
+            ("contacted", "已电话联系，说明需提交履行完毕证明和信用承诺书。"),
+            ("applied", "已在信用中国网站提交修复申请。"),
+            ("repaired", "信用中国已审核通过，公示已撤下。"),
+        ],
+    ),
+]

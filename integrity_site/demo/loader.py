@@ -23,6 +23,7 @@ from integrity_site.core.translation import translate_object
 from .content import (
     DEMO_CONTACT,
     DEMO_PLEDGES,
+    DEMO_REPAIR_HELP,
     DEMO_SIGNERS,
     DEMO_TALLIES,
     HOME,
@@ -66,6 +67,7 @@ class DemoLoader:
             self.fill_signatures(admin)
         # The importer runs its own transactions, one batch at a time.
         self.fill_publicity_feed(feed_scale)
+        self.fill_repair_help(admin)
         self.submit_drafts(admin)
         return self.changes
 
@@ -75,6 +77,39 @@ class DemoLoader:
         if load_demo_feed(FEED_PARTIES, self.today, scale=scale, log=self.log):
             self.changed("demo publicity feed")
             recheck_all()
+
+    def fill_repair_help(self, admin):
+        """Credit-repair help requests from merchants of the demo feed, through the form's call,
+        in three states: new and waiting (two weeks old), contacted, repaired."""
+        from publicity import queries, repair_help
+        from publicity.repair_help_records import RepairHelpRequest
+
+        if RepairHelpRequest.objects.exists():
+            return
+        penalties = (
+            queries.public_records()
+            .filter(kind="penalty", subject_category="organisation")
+            .exclude(credit_code="")
+            .order_by("-decision_date", "pk")[:3]
+        )
+        now = timezone.now()
+        for index, (record, (contact, days_ago, steps)) in enumerate(
+            zip(penalties, DEMO_REPAIR_HELP, strict=False)
+        ):
+            request = repair_help.submit(
+                merchant_name=record.subject_name,
+                credit_code=record.credit_code,
+                record=record,
+                contact_name=contact,
+                mobile=f"13700{index:06d}",
+                preferred_time="morning",
+                note="罚款已缴纳。" if steps else "",
+                language="zh-hans",
+                now=now - datetime.timedelta(days=days_ago),
+            ).request
+            for status, note in steps:
+                repair_help.change_status(request, status, admin, note)
+            self.changed(f"credit-repair help request of {record.subject_name}")
 
     def submit_drafts(self, admin):
         """Drafts the demo puts in moderation, as an editor's "submit" does."""

@@ -4,7 +4,7 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from integrity_site.core.mobile import is_mainland_mobile, normalize_mobile
+from integrity_site.core.mobile import clean_mobile
 from integrity_site.core.text import validate_name_text
 
 
@@ -104,13 +104,7 @@ class RegistrationForm(forms.Form):
         return name
 
     def clean_mobile(self):
-        number = normalize_mobile(self.cleaned_data["mobile"])
-        if not is_mainland_mobile(number):
-            raise forms.ValidationError(
-                _("Please enter an 11-digit mainland China mobile number, for example 13800138000."),
-                code="invalid_mobile",
-            )
-        return number
+        return clean_mobile(self.cleaned_data["mobile"])
 
     def clean_companions(self):
         return self.cleaned_data.get("companions") or 0
