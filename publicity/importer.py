@@ -14,6 +14,7 @@ the same code and give the same result.
 import contextlib
 import csv
 import dataclasses
+import functools
 import gc
 import logging
 import marshal
@@ -43,6 +44,7 @@ from integrity_site.core.readers import (
     reading_memory_exceeded,
 )
 from integrity_site.core.spreadsheets import spreadsheet_safe
+from integrity_site.core.text import pinyin_spellings
 from publicity.layouts import detect_layout
 from publicity.normalise import (
     AMOUNT_FIELDS,
@@ -67,10 +69,12 @@ LOOKUP_SLICE = 500
 READING_PROCESS_MIN_BYTES = 1024 * 1024
 # How long a reading process may take to notice its closed pipe before it is killed.
 CHILD_EXIT_SECONDS = 5
-UPDATE_FIELDS = RECORD_FIELDS + ["row_hash", "updated_at"]
+# The name's pinyin is derived from it (not hashed): it changes when the name does.
+SPELLING_FIELDS = ["name_pinyin", "name_initials"]
+UPDATE_FIELDS = RECORD_FIELDS + SPELLING_FIELDS + ["row_hash", "updated_at"]
 # A record between the stages: what the reading stage knows, as plain values (strings, None,
 # booleans) that cross the pipe quickly and that both databases take as they are.
-STAGED_FIELDS = ["document_number", "authority"] + RECORD_FIELDS + ["row_hash", "late"]
+STAGED_FIELDS = ["document_number", "authority"] + RECORD_FIELDS + SPELLING_FIELDS + ["row_hash", "late"]
 INSERT_COLUMNS = STAGED_FIELDS + ["kind", "first_imported_on", "updated_at"]
 _staged_values = operator.itemgetter(*STAGED_FIELDS)
 _DOCUMENT, _AUTHORITY = STAGED_FIELDS.index("document_number"), STAGED_FIELDS.index("authority")
@@ -84,6 +88,11 @@ _TEXT_FORM = [
     for name in STAGED_FIELDS
     if name in DATE_FIELDS | AMOUNT_FIELDS | {"subject_category"}
 ]
+
+
+# A feed names the same parties again and again, often in runs: the recent names are spelled once
+# (a bounded cache, so that memory stays flat whatever the file's size).
+spellings = functools.lru_cache(maxsize=1024)(pinyin_spellings)
 
 
 def staged_record(fields):
@@ -310,6 +319,7 @@ class FeedImport:
                         report.add(line, column, value, reason)
                     continue
                 fields["row_hash"] = row_hash(fields)
+                fields["name_pinyin"], fields["name_initials"] = spellings(fields["subject_name"])
                 fields["late"] = is_late(fields["decision_date"], self.today)
                 records.append(staged_record(fields))
                 if len(records) >= self.batch_size:

@@ -3,6 +3,7 @@ imported here so that Django loads them with the app."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.models import Locale
 
 from integrity_site.core import page_cache
 from integrity_site.core.models import SectionIndexPage
@@ -42,3 +43,8 @@ class PublicityPage(RoutablePageMixin, SectionIndexPage):
     @page_cache.cacheable
     def credit_profile(self, request, credit_code):
         return views.credit_profile(request, self, credit_code)
+
+
+def publicity_page():
+    """The live publicity page of the visitor's language, or None."""
+    return PublicityPage.objects.live().public().filter(locale=Locale.get_active()).first()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from integrity_site.core.credit_checks import MatchedBy
+from integrity_site.core.text import pinyin_spellings
 
 
 class RecordKind(models.TextChoices):
@@ -37,6 +38,10 @@ class PublicityRecord(models.Model):
     authority = models.CharField(_("authority"), max_length=200)
     authority_code = models.CharField(_("authority code"), max_length=32, blank=True)
     subject_name = models.CharField(_("name of the party"), max_length=200)
+    # The name as residents type it on a phone (core.text.pinyin_spellings), so that a pinyin
+    # search matches stored columns: kuanhouli, and the initials khl.
+    name_pinyin = models.CharField(max_length=1200, blank=True, editable=False)
+    name_initials = models.CharField(max_length=200, blank=True, editable=False)
     subject_category = models.CharField(
         _("category of the party"), max_length=20, choices=SubjectCategory.choices
     )
@@ -100,6 +105,13 @@ class PublicityRecord(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.document_number}"
+
+    def save(self, *args, **kwargs):
+        # An editor's correction of the name changes its spellings (the importer sets them itself).
+        self.name_pinyin, self.name_initials = pinyin_spellings(self.subject_name)
+        if kwargs.get("update_fields") is not None and "subject_name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_pinyin", "name_initials"}
+        super().save(*args, **kwargs)
 
     @property
     def is_private_person(self):

@@ -6,13 +6,12 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic import InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.models import Locale
 
-from integrity_site.core import credit_checks, page_cache
+from integrity_site.core import credit_checks, merchant_search, page_cache
 from integrity_site.core.admin_display import ReadableInspectMixin
 from integrity_site.core.worker import WORKER_STARTED_HOOK
-from publicity import admin_views, cross_check, tasks
-from publicity.models import PublicityPage
+from publicity import admin_views, cross_check, site_search, tasks
+from publicity.models import PublicityPage, publicity_page
 from publicity.records import CrossCheckHit, PublicityRecord
 
 DASHBOARD_HITS = 20
@@ -58,11 +57,22 @@ def fail_interrupted_imports():
 @hooks.register(credit_checks.CREDIT_PROFILE_URL_HOOK)
 def credit_profile_links():
     """Credit profiles live under the publicity page of the visitor's language."""
-    page = PublicityPage.objects.live().public().filter(locale=Locale.get_active()).first()
+    page = publicity_page()
     if page is None:
         return None
     page_url = page.url
     return lambda credit_code: page_url + page.reverse_subpage("credit_profile", args=[credit_code])
+
+
+@hooks.register(merchant_search.SEARCH_MERCHANT_HOOK)
+def merchants_in_site_search():
+    """The site search finds merchants with the 双公示 query and shows their records by kind."""
+    return merchant_search.MerchantSource(
+        find=site_search.merchants_in_the_feed,
+        facts=site_search.record_counts,
+        order=30,
+        topics=("publicity",),
+    )
 
 
 @hooks.register(credit_checks.CREDIT_FEED_HOOK)
