@@ -101,9 +101,11 @@ def test_the_pinyin_of_a_merchants_name_finds_it(client, site, query):
     assert card_names(client.get("/search/", {"q": query})) == ["泉城示范餐饮有限公司"]
 
 
-def test_two_initials_do_not_flood_the_search_with_merchants(client, site):
+def test_two_initials_or_one_character_do_not_flood_the_search_with_merchants(client, site):
     assert cards(client.get("/search/", {"q": "qc"})) == []
     assert cards(client.get("/search/", {"q": "sf"})) == []
+    assert cards(client.get("/search/", {"q": "泉"})) == []
+    assert card_names(client.get("/search/", {"q": "泉城"})) == ["泉城示范餐饮有限公司"]
 
 
 def test_the_pinyin_spelling_of_a_name(db):

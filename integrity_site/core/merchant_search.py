@@ -32,6 +32,8 @@ from .credit_checks import credit_profile_linker
 SEARCH_MERCHANT_HOOK = "register_search_merchants"
 # A search shows at most this many merchants; past that, a link to the fuller search.
 MERCHANT_LIMIT = 3
+# One character is no distinctive part of a name: it would put merchants above any page.
+MIN_QUERY_CHARACTERS = 2
 
 
 @dataclasses.dataclass(frozen=True)
@@ -86,6 +88,8 @@ def merchant_topics():
 def find_merchants(query, limit=MERCHANT_LIMIT):
     """The merchants that the apps find for ``query``, each once (the first finder's name kept),
     at most ``limit``, with what every app knows of them."""
+    if len("".join((query or "").split())) < MIN_QUERY_CHARACTERS:
+        return MerchantResults(cards=[])
     sources = merchant_sources()
     names, more_url = {}, ""
     for source in sources:
