@@ -236,7 +236,8 @@ class PagedIds:
 def search_results(query, kind="", today=None, limit=None):
     # A code's records come straight from its own index; a name search looks at the newest first.
     terms = search_terms(query)
-    # A pinyin spelling is not among the columns of the newest-first walk (publicity_record_newest).
+    # On PostgreSQL a pinyin spelling goes straight to its trigram indexes (the window's columns
+    # do not hold it); SQLite walks publicity_record_newest, which does.
     by_name = "subject_name__contains" in terms and "pinyin" not in terms
     window = search(query, kind, today, name_grams=False) if by_name else None
     return SearchResults(search(query, kind, today), limit, window_records=window)

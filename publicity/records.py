@@ -92,10 +92,18 @@ class PublicityRecord(models.Model):
             ),
             models.Index(fields=["subject_name", "kind"], name="publicity_record_name"),
             models.Index(fields=["publicity_until"], name="publicity_record_public_until"),
-            # Newest first, with what a name search filters on: a search walks it, without reading
-            # the table, until it has the records it lists.
+            # Newest first, with what a name search filters on (the name and its pinyin): a search
+            # walks it, without reading the table, until it has the records it lists.
             models.Index(
-                fields=["decision_date", "id", "subject_name", "kind", "publicity_until"],
+                fields=[
+                    "decision_date",
+                    "id",
+                    "subject_name",
+                    "kind",
+                    "publicity_until",
+                    "name_pinyin",
+                    "name_initials",
+                ],
                 name="publicity_record_newest",
             ),
             # The statistics count a year of records per day, kind and authority from this alone.

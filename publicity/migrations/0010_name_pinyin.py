@@ -2,7 +2,9 @@
 (``integrity_site.core.text.pinyin_spellings``), filled in for the records already there. A pinyin
 search (kuanhouli, khl) is ``LIKE '%…%'`` on these columns; on PostgreSQL pg_trgm GIN indexes
 serve it (the extension comes from migration 0004), as the name's own trigram index serves a
-Chinese name. SQLite reads the table, as it does for a rare Chinese name.
+Chinese name. On SQLite the newest-first index ``publicity_record_newest`` now holds the spellings,
+so that a pinyin search walks it as a Chinese one does, without reading table rows (7 times
+faster with 130,063 records: bench/README.md).
 """
 
 from django.db import migrations, models
@@ -64,6 +66,24 @@ class Migration(migrations.Migration):
             name="name_initials",
             field=models.CharField(blank=True, editable=False, max_length=200),
         ),
+        # The newest-first walk of a name search covers the spellings too (SQLite reads no table
+        # rows for a pinyin search); rebuilt after the filling, which is faster without it.
+        migrations.RemoveIndex(model_name="publicityrecord", name="publicity_record_newest"),
         migrations.RunPython(fill_spellings, migrations.RunPython.noop, elidable=True),
+        migrations.AddIndex(
+            model_name="publicityrecord",
+            index=models.Index(
+                fields=[
+                    "decision_date",
+                    "id",
+                    "subject_name",
+                    "kind",
+                    "publicity_until",
+                    "name_pinyin",
+                    "name_initials",
+                ],
+                name="publicity_record_newest",
+            ),
+        ),
         migrations.RunPython(create_indexes, drop_indexes),
     ]
