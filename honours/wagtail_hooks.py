@@ -19,6 +19,7 @@ from integrity_site.core.credit_checks import (
     ProfileItem,
 )
 from integrity_site.core.credit_code import normalize_credit_code
+from integrity_site.core.merchant_search import SEARCH_MERCHANT_HOOK, MerchantFact, MerchantSource
 
 
 def published_honour_entries():
@@ -67,6 +68,28 @@ def honours_section(credit_code):
     return _("Honours"), [
         ProfileItem(label=entry.name, detail=entry.page.title, url=entry.page.url or "") for entry in entries
     ]
+
+
+def honours_of(credit_codes):
+    """{code: [MerchantFact]}: the live honour lists that name each code, newest year first, in one
+    query (the site search's merchant cards)."""
+    entries = (
+        HonourEntry.objects.filter(credit_code__in=credit_codes, page__live=True, locale=Locale.get_active())
+        .select_related("page")
+        .order_by("-page__year", "pk")
+    )
+    facts = {}
+    for entry in entries:
+        facts.setdefault(entry.credit_code, []).append(
+            MerchantFact(label=_("Honour"), text=entry.page.title, url=entry.page.url or "")
+        )
+    return facts
+
+
+@hooks.register(SEARCH_MERCHANT_HOOK)
+def merchants_in_site_search():
+    """The site search's merchant cards name the honour lists of each merchant."""
+    return MerchantSource(facts=honours_of, order=20, topics=("honours",))
 
 
 @hooks.register("register_admin_urls")

@@ -52,13 +52,18 @@ def active_pledges():
 
 def current_pledges_for_code(credit_code, today=None):
     """Approved pledges of the code that are still valid (also before `expire_pledges` has run)."""
+    return current_pledges_for_codes([credit_code], today)
+
+
+def current_pledges_for_codes(credit_codes, today=None):
+    """Approved pledges of any of the codes that are still valid, newest approval first."""
     today = today or timezone.localdate()
     return (
         Pledge.objects.published()
-        .filter(credit_code=credit_code)
+        .filter(credit_code__in=credit_codes)
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
         # Public business details only: the signer's personal data never leaves the admin.
-        .only("pk", "number", "merchant_name", "approved_at", "valid_until")
+        .only("pk", "number", "merchant_name", "credit_code", "approved_at", "valid_until")
         .order_by("-approved_at", "-pk")
     )
 

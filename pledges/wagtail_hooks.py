@@ -14,22 +14,28 @@ from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import DeleteView, IndexView, InspectView, SnippetViewSet
 
-from integrity_site.core import credit_checks, page_cache
+from integrity_site.core import credit_checks, merchant_search, page_cache
 from integrity_site.core.admin_display import ReadableInspectMixin
 from integrity_site.core.credit_review import CREDIT_OVERRIDE_PERMISSION
-from integrity_site.core.search_sections import SEARCH_SECTIONS_HOOK
 from integrity_site.core.spreadsheets import LabelledExportMixin
 
-from . import admin_views, services
+from . import admin_views, services, site_search
 from .cross_check import active_pledges, check_pledge, pledges_section, revoked_pledges_of
 from .forms import RevokeForm, subdistrict_choices
 from .models import PledgePage, pledge_page
 from .records import Industry, Pledge, PledgeState, PledgeText
-from .site_search import pledge_search_section
 from .texts import signed_text
 
-# The site search shows merchants of the pledge register above the pages it finds.
-hooks.register(SEARCH_SECTIONS_HOOK, pledge_search_section)
+
+@hooks.register(merchant_search.SEARCH_MERCHANT_HOOK)
+def merchants_in_site_search():
+    """The site search finds merchants of the register and says whether each has a valid pledge."""
+    return merchant_search.MerchantSource(
+        find=site_search.merchants_in_the_register,
+        facts=site_search.pledge_status,
+        order=10,
+        topics=("pledges", "pledges.pledge"),
+    )
 
 
 @hooks.register(page_cache.DEPENDENT_PAGES_HOOK)

@@ -15,6 +15,7 @@ import contextlib
 import csv
 import dataclasses
 import datetime
+import functools
 import gc
 import logging
 import marshal
@@ -44,6 +45,7 @@ from integrity_site.core.readers import (
     reading_memory_exceeded,
 )
 from integrity_site.core.spreadsheets import spreadsheet_safe
+from integrity_site.core.text import pinyin_spellings
 from publicity.layouts import detect_layout
 from publicity.normalise import (
     AMOUNT_FIELDS,
@@ -76,11 +78,18 @@ READING_PROCESS_MIN_BYTES = 1024 * 1024
 CHILD_EXIT_SECONDS = 5
 # What the credit-repair rules make of a penalty (publicity.repair_rules), computed while reading.
 PERIOD_FIELDS = ["severity", "repair_from", "publicity_until"]
-UPDATE_FIELDS = RECORD_FIELDS + OUTCOME_FIELDS + PERIOD_FIELDS + ["row_hash", "updated_at"]
+# The name's pinyin is derived from it (not hashed): it changes when the name does.
+SPELLING_FIELDS = ["name_pinyin", "name_initials"]
+UPDATE_FIELDS = RECORD_FIELDS + OUTCOME_FIELDS + PERIOD_FIELDS + SPELLING_FIELDS + ["row_hash", "updated_at"]
 # A record between the stages: what the reading stage knows, as plain values (strings, None,
 # booleans) that cross the pipe quickly and that both databases take as they are.
 STAGED_FIELDS = (
-    ["document_number", "authority"] + RECORD_FIELDS + ["row_hash", "late"] + OUTCOME_FIELDS + PERIOD_FIELDS
+    ["document_number", "authority"]
+    + RECORD_FIELDS
+    + SPELLING_FIELDS
+    + ["row_hash", "late"]
+    + OUTCOME_FIELDS
+    + PERIOD_FIELDS
 )
 INSERT_COLUMNS = STAGED_FIELDS + ["kind", "first_imported_on", "updated_at"]
 _staged_values = operator.itemgetter(*STAGED_FIELDS)
@@ -97,6 +106,11 @@ _TEXT_FORM = [
     for name in STAGED_FIELDS
     if name in DATE_FIELDS | AMOUNT_FIELDS | {"subject_category"}
 ]
+
+
+# A feed names the same parties again and again, often in runs: the recent names are spelled once
+# (a bounded cache, so that memory stays flat whatever the file's size).
+spellings = functools.lru_cache(maxsize=1024)(pinyin_spellings)
 
 
 def staged_record(fields):
@@ -332,6 +346,7 @@ class FeedImport:
                         report.add(line, column, value, reason)
                     continue
                 fields["row_hash"] = row_hash(fields)
+                fields["name_pinyin"], fields["name_initials"] = spellings(fields["subject_name"])
                 fields["late"] = is_late(fields["decision_date"], self.today)
                 if self.kind == RecordKind.PENALTY:
                     periods = self.rules.periods(fields)

@@ -3,6 +3,7 @@ imported here so that Django loads them with the app."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.models import Locale
 
 from integrity_site.core import page_cache
 from integrity_site.core.models import SectionIndexPage
@@ -63,3 +64,8 @@ class PublicityPage(RoutablePageMixin, SectionIndexPage):
     @path("repair-help/sent/<str:reference>/<str:token>/")
     def repair_help_sent(self, request, reference, token):
         return repair_help_views.repair_help_sent(request, self, reference, token)
+
+
+def publicity_page():
+    """The live publicity page of the visitor's language, or None."""
+    return PublicityPage.objects.live().public().filter(locale=Locale.get_active()).first()

@@ -7,6 +7,7 @@ editors and the cross-check. Identity numbers are not stored at all, and private
 
 import dataclasses
 import datetime
+import re
 import time
 
 from django.core.cache import cache
@@ -69,17 +70,47 @@ def public_records(today=None):
 
 
 def search_terms(query):
-    """A credit code is looked up exactly; anything else is part of a name.
+    """A credit code is looked up exactly; anything else is part of a name, and a query of Latin
+    letters alone also part of the name's pinyin (``pinyin_term``).
 
     The name lookup is ``contains`` (``subject_name LIKE '%…%'``), which on PostgreSQL the trigram
     index publicity_record_name_trgm serves for terms of three or more characters (migration 0004);
     ``icontains`` would compile to ``UPPER(subject_name) LIKE …``, which that index cannot serve.
     """
     query = (query or "").strip()
-    code = normalize_credit_code(query)
+    # Residents copy codes with spaces in them (9137 0102 …) and type them in lower case.
+    code = normalize_credit_code("".join(query.split()))
     if is_valid_credit_code(code):
         return {"credit_code": code}
-    return {"subject_name__contains": query} if query else {}
+    if not query:
+        return {}
+    terms = {"subject_name__contains": query}
+    spelled = pinyin_term(query)
+    if spelled:
+        terms["pinyin"] = spelled
+    return terms
+
+
+# A pinyin query: Latin letters alone (spaces dropped, any case), at least three of them, so that
+# two initials (kh) or one syllable's start do not list half the feed.
+PINYIN_QUERY = re.compile(r"[a-z]{3,}")
+
+
+def pinyin_term(query):
+    """The query as a pinyin spelling to look for in names (kuanhouli, khl, "Kuan Hou Li"), or ""."""
+    spelled = "".join((query or "").lower().split())
+    return spelled if PINYIN_QUERY.fullmatch(spelled) else ""
+
+
+def name_condition(terms):
+    """The filter of a name search: the name holds the query, or its full pinyin spelling or its
+    initials hold the query's spelling (the columns the records keep, with trigram indexes on
+    PostgreSQL: migration 0010)."""
+    condition = Q(subject_name__contains=terms["subject_name__contains"])
+    spelled = terms.get("pinyin")
+    if spelled:
+        condition |= Q(name_pinyin__contains=spelled) | Q(name_initials__contains=spelled)
+    return condition
 
 
 def name_gram_filter(term):
@@ -95,8 +126,13 @@ def search(query, kind="", today=None, name_grams=True):
     terms = search_terms(query)
     if not terms:
         return PublicityRecord.objects.none()
-    records = public_records(today).filter(**terms)
-    grams = name_gram_filter(terms.get("subject_name__contains", "")) if name_grams else None
+    if "credit_code" in terms:
+        records = public_records(today).filter(credit_code=terms["credit_code"])
+    else:
+        records = public_records(today).filter(name_condition(terms))
+    # Pinyin matches come from their own indexes; the name grams would only narrow the name's.
+    short_name = "pinyin" not in terms and terms.get("subject_name__contains", "")
+    grams = name_gram_filter(short_name) if name_grams and short_name else None
     if grams is not None:
         records = records.filter(grams)
     if kind in RecordKind.values:
@@ -210,7 +246,10 @@ class PagedIds:
 def search_results(query, kind="", today=None, limit=None):
     # A code's records come straight from its own index; a name search looks at the newest first.
     terms = search_terms(query)
-    window = search(query, kind, today, name_grams=False) if "subject_name__contains" in terms else None
+    # On PostgreSQL a pinyin spelling goes straight to its trigram indexes (the window's columns
+    # do not hold it); SQLite walks publicity_record_newest, which does.
+    by_name = "subject_name__contains" in terms and "pinyin" not in terms
+    window = search(query, kind, today, name_grams=False) if by_name else None
     return SearchResults(search(query, kind, today), limit, window_records=window)
 
 

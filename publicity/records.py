@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from integrity_site.core.credit_checks import MatchedBy
+from integrity_site.core.text import pinyin_spellings
 
 
 class RecordKind(models.TextChoices):
@@ -56,6 +57,10 @@ class PublicityRecord(models.Model):
     authority = models.CharField(_("authority"), max_length=200)
     authority_code = models.CharField(_("authority code"), max_length=32, blank=True)
     subject_name = models.CharField(_("name of the party"), max_length=200)
+    # The name as residents type it on a phone (core.text.pinyin_spellings), so that a pinyin
+    # search matches stored columns: kuanhouli, and the initials khl.
+    name_pinyin = models.CharField(max_length=1200, blank=True, editable=False)
+    name_initials = models.CharField(max_length=200, blank=True, editable=False)
     subject_category = models.CharField(
         _("category of the party"), max_length=20, choices=SubjectCategory.choices
     )
@@ -117,10 +122,18 @@ class PublicityRecord(models.Model):
             ),
             models.Index(fields=["subject_name", "kind"], name="publicity_record_name"),
             models.Index(fields=["publicity_until"], name="publicity_record_public_until"),
-            # Newest first, with what a name search filters on: a search walks it, without reading
-            # the table, until it has the records it lists.
+            # Newest first, with what a name search filters on (the name and its pinyin): a search
+            # walks it, without reading the table, until it has the records it lists.
             models.Index(
-                fields=["decision_date", "id", "subject_name", "kind", "publicity_until"],
+                fields=[
+                    "decision_date",
+                    "id",
+                    "subject_name",
+                    "kind",
+                    "publicity_until",
+                    "name_pinyin",
+                    "name_initials",
+                ],
                 name="publicity_record_newest",
             ),
             # The statistics count a year of public records per day, kind and authority from this alone.
@@ -133,6 +146,13 @@ class PublicityRecord(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.document_number}"
+
+    def save(self, *args, **kwargs):
+        # An editor's correction of the name changes its spellings (the importer sets them itself).
+        self.name_pinyin, self.name_initials = pinyin_spellings(self.subject_name)
+        if kwargs.get("update_fields") is not None and "subject_name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_pinyin", "name_initials"}
+        super().save(*args, **kwargs)
 
     @property
     def is_private_person(self):

@@ -6,11 +6,10 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic import CreateView, EditView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.models import Locale
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from integrity_site.core import credit_checks, page_cache
+from integrity_site.core import credit_checks, merchant_search, page_cache
 from integrity_site.core.admin_display import ReadableInspectMixin
 from integrity_site.core.worker import WORKER_STARTED_HOOK
 from integrity_site.scheduler.jobs import Job
@@ -19,9 +18,10 @@ from publicity import (  # noqa: F401 (repair_help_admin: its hooks)
     cross_check,
     repair_help_admin,
     repair_periods,
+    site_search,
     tasks,
 )
-from publicity.models import PublicityPage
+from publicity.models import PublicityPage, publicity_page
 from publicity.records import CrossCheckHit, PublicityRecord
 from publicity.repair_rules import RepairRuleSet
 
@@ -68,11 +68,22 @@ def fail_interrupted_imports():
 @hooks.register(credit_checks.CREDIT_PROFILE_URL_HOOK)
 def credit_profile_links():
     """Credit profiles live under the publicity page of the visitor's language."""
-    page = PublicityPage.objects.live().public().filter(locale=Locale.get_active()).first()
+    page = publicity_page()
     if page is None:
         return None
     page_url = page.url
     return lambda credit_code: page_url + page.reverse_subpage("credit_profile", args=[credit_code])
+
+
+@hooks.register(merchant_search.SEARCH_MERCHANT_HOOK)
+def merchants_in_site_search():
+    """The site search finds merchants with the 双公示 query and shows their records by kind."""
+    return merchant_search.MerchantSource(
+        find=site_search.merchants_in_the_feed,
+        facts=site_search.record_counts,
+        order=30,
+        topics=("publicity",),
+    )
 
 
 @hooks.register(credit_checks.CREDIT_FEED_HOOK)

@@ -17,6 +17,9 @@ from wagtail.contrib.search_promotions.models import Query, QueryDailyHits
 from wagtail.models import Page
 from wagtail.search.utils import normalise_query_string
 
+from integrity_site.core import page_cache
+from integrity_site.core.credit_code import is_valid_credit_code
+from integrity_site.core.merchant_search import MerchantResults, find_merchants
 from integrity_site.core.pagination import paginate
 from integrity_site.core.ratelimit import client_address
 from integrity_site.core.search_sections import search_sections
@@ -84,7 +87,9 @@ def search_pages(request, query, locale, per_page):
         page.search_snippet = highlight(searchable_text(page), query)
     log_query(query, request)
     first_page = results.number == 1 and not selected_type
+    merchants = merchants_for(request, query) if first_page else MerchantResults(cards=[])
     return {
+        "merchants": merchants,
         "sections": search_sections(query) if first_page else [],
         "matched_some_words": operator == "or",
         "query": query,
@@ -92,8 +97,25 @@ def search_pages(request, query, locale, per_page):
         "facets": [(label, name, count) for label, name, count, _type in facets],
         "selected_type": selected_type,
         "promotions": promotions if first_page else [],
-        "popular_searches": [] if results.paginator.count or promotions else popular_searches(),
+        "popular_searches": [] if results.paginator.count or promotions or merchants else popular_searches(),
     }
+
+
+def merchants_for(request, query):
+    """The merchants the apps find for the query (``core.merchant_search``), none for a query that
+    holds personal data unless it is a credit code: a number or address of a person's names nobody.
+    The cards count penalties whose publicity may end tonight, so a cached page lasts until then."""
+    if holds_personal_data(query) and not is_valid_credit_code("".join(query.split())):
+        return MerchantResults(cards=[])
+    merchants = find_merchants(query)
+    if merchants:
+        page_cache.valid_until(request, next_midnight())
+    return merchants
+
+
+def next_midnight():
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min))
 
 
 def type_facets(pages, query, operator="and"):

@@ -164,6 +164,7 @@ def build():
             ),
             Visit("search without a query", prefix + search.url),
             Visit("search with results", prefix + search.url + "?q=诚信"),
+            Visit("search with a merchant", prefix + search.url + f"?q={CODE}"),
             Visit("search without results", prefix + search.url + "?q=查无此词"),
             Visit("missing page", prefix + "/no-such-page/", status=404),
         ]

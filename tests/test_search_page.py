@@ -201,45 +201,38 @@ def test_a_blank_search_shows_the_form_and_popular_searches(client, site_pages):
     assert "诚信" in response.context["popular_searches"]
 
 
-def found_pledges(response):
-    """The merchants of the pledge register that the search page shows above the pages."""
-    sections = {section.key: section.items for section in response.context["sections"]}
-    return sections.get("pledges", [])
+def found_merchants(response):
+    """The merchants that the search page shows above the pages (tests/test_search_merchants.py)."""
+    return [card.name for card in response.context["merchants"].cards]
 
 
 def test_merchants_in_the_pledge_register_are_found_by_their_business_details(
     client, site_pages, search_backend, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        factories.PledgeFactory(
+        pledge = factories.PledgeFactory(
             merchant_name="泉城示范餐饮有限公司", address="历下区宽厚里12号", state="approved"
         )
         factories.PledgeFactory(merchant_name="泉城待审餐饮店", state="confirmed")
     search_backend.refresh()
     response = client.get("/search/", {"q": "泉城餐饮"})
-    assert [pledge.merchant_name for pledge in found_pledges(response)] == ["泉城示范餐饮有限公司"]
-    assert "/v/" in response.text
+    assert found_merchants(response) == ["泉城示范餐饮有限公司"]
+    assert pledge.verification_path in response.text
     by_address = client.get("/search/", {"q": "宽厚里12号"})
-    assert [pledge.merchant_name for pledge in found_pledges(by_address)] == ["泉城示范餐饮有限公司"]
+    assert found_merchants(by_address) == ["泉城示范餐饮有限公司"]
     # Contact persons and signatories are personal data and are not searchable.
-    assert found_pledges(client.get("/search/", {"q": "张三华"})) == []
-    assert found_pledges(client.get("/search/", {"q": "李四明"})) == []
+    assert found_merchants(client.get("/search/", {"q": "张三华"})) == []
+    assert found_merchants(client.get("/search/", {"q": "李四明"})) == []
 
 
-def test_english_search_names_a_merchants_industry_and_subdistrict_in_english(
+def test_english_search_says_in_english_whether_a_merchant_has_a_valid_pledge(
     client, site_pages, search_backend, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        factories.PledgeFactory(
-            merchant_name="泉城示范餐饮有限公司",
-            industry="catering",
-            subdistrict="解放路街道",
-            state="approved",
-        )
+        factories.PledgeFactory(merchant_name="泉城示范餐饮有限公司", state="approved")
     search_backend.refresh()
     english = client.get("/en/search/", {"q": "泉城餐饮"}).text
-    section = english[english.index('class="pledge-results"') :].split("</section>")[0]
-    assert "Catering" in section and "Jiefang Road Subdistrict" in section
-    assert "catering" not in section and "解放路街道" not in section and "餐饮 ·" not in section
+    card = english[english.index('class="merchant-results"') :].split("</section>")[0]
+    assert "Integrity pledge" in card and "valid until" in card and "有效期" not in card
     chinese = client.get("/search/", {"q": "泉城餐饮"}).text
-    assert "餐饮 · 解放路街道" in chinese
+    assert "有效期至" in chinese

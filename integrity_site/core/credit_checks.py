@@ -43,6 +43,10 @@ has in its ``wagtail_hooks`` module, and asks through the functions below.
     returning a CreditCheck for each, in order (a few queries for any number of parties). One is
     expected (the publicity part's); if several are registered, the first in hook order answers.
 
+The site search's merchant cards have their hook beside these, in ``merchant_search``
+(``SEARCH_MERCHANT_HOOK``): the feed and the register find merchants for a query, and each part
+says what it knows of them.
+
 Wagtail imports the ``wagtail_hooks`` modules on the first ``hooks.get_hooks`` call, which the
 functions below make, so management commands and tests see every registration.
 """

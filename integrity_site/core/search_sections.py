@@ -1,5 +1,5 @@
-"""Sections that apps add to the first page of the site search, above the pages found (the
-pledge register's merchants, for instance). An app registers a function of the query under
+"""Sections that apps add to the first page of the site search, above the pages found (merchants
+have their own hook: ``merchant_search``). An app registers a function of the query under
 ``SEARCH_SECTIONS_HOOK`` in its ``wagtail_hooks.py``; the search app asks every such function,
 so it imports none of the apps that answer."""
 

@@ -1,6 +1,8 @@
 """Text people type and text the site writes out.
 
 - ``pinyin_sort_key``: Chinese names sorted by pinyin.
+- ``pinyin_spellings``: what residents type for a Chinese name on a phone, in full and by
+  initials (宽厚里 → kuanhouli, khl), for searches.
 - ``validate_name_text``: the one rule for names and other one-line text that residents, merchants
   and editors type (merchant names, persons, addresses, honour entries, registrations): no control
   characters, no invisible format characters (zero-width characters, text-direction overrides,
@@ -25,6 +27,18 @@ def pinyin_sort_key(text):
     """A key that sorts Chinese names by pinyin (then tones), Latin names alphabetically."""
     syllables = lazy_pinyin(text or "", style=Style.TONE3, errors="default")
     return " ".join(syllables).lower()[:255]
+
+
+NOT_SPELLED = re.compile(r"[^a-z0-9]")
+
+
+def pinyin_spellings(text):
+    """(full spelling, initials) of ``text``, lower-case ASCII letters and digits without spaces:
+    宽厚里 → ("kuanhouli", "khl"); ü is written v, as phone keyboards take it (绿 → lv). Latin
+    words and numbers keep their letters in the full spelling and their first in the initials."""
+    words = [NOT_SPELLED.sub("", word.lower()) for word in lazy_pinyin(text or "", errors="default")]
+    words = [word for word in words if word]
+    return "".join(words), "".join(word[0] for word in words)
 
 
 # --- the name rule ---------------------------------------------------------------------

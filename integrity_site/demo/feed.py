@@ -37,6 +37,20 @@ def _named_row(kind, generator, name, code, today):
             CF_YXQ=(decided + datetime.timedelta(days=365)).isoformat(),
             CF_GSJZQ=(decided + datetime.timedelta(days=365)).isoformat(),
         )
+    elif kind == "licence":
+        # Registration type 2 of a code (92…) is an individual business.
+        category = "个体工商户" if code.startswith("92") else "法人及非法人组织"
+        row.update(
+            XK_XDR_MC=name,
+            XK_XDR_LB=category,
+            XK_XDR_SHXYM=code,
+            XK_FRDB="",
+            XK_XDR_ZJLX="",
+            XK_XDR_ZJHM="",
+            XK_JDRQ=decided.isoformat(),
+            XK_YXQZ=decided.isoformat(),
+            XK_YXQZI=(decided + datetime.timedelta(days=5 * 365)).isoformat(),
+        )
     else:
         row.update(INAME=name, TYPE="法人或其他组织", CARDNUM=code, PUBLISHDATE=decided.isoformat())
     return row
