@@ -72,5 +72,5 @@ class RecencyFactor(Func):
     def as_sql(self, compiler, connection):
         date_sql, params = compiler.compile(self.source_expressions[0])
         age = self.ages[connection.vendor].format(date=date_sql)
-        keep, half_life = 1 - NEWS_MIN_FACTOR, float(NEWS_HALF_LIFE_DAYS)
-        return f"COALESCE({NEWS_MIN_FACTOR} + {keep} * POWER(0.5, ({age}) / {half_life}), 1.0)", params
+        ageing, half_life = round(1 - NEWS_MIN_FACTOR, 6), float(NEWS_HALF_LIFE_DAYS)
+        return f"COALESCE({NEWS_MIN_FACTOR} + {ageing} * POWER(0.5, ({age}) / {half_life}), 1.0)", params
