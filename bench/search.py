@@ -5,13 +5,14 @@
     ELASTICSEARCH_URL=http://… python bench/search.py        # OpenSearch (SEARCH_ENGINE=elasticsearch for ES)
 
 It builds a throwaway site (a fresh SQLite file unless DATABASE_URL is given; that
-database must be empty and is left with the pages) of --pages article pages with
-Chinese text and --publicity-records records of the publicity feed (imported
-through the site's importer; they have their own lookup columns and are not in
-the page index, so they measure search beside a full records table); rebuilds the search index with `update_index`
-(timed); then sends --queries mixed Chinese queries through the search page and
-prints p50 and p95 latency of the backend's answer (first ten results and the
-total) and of the whole search page, as text and as one line of JSON.
+database must be empty and is left with the pages) with --publicity-records records
+of the publicity feed (imported through the site's importer; they have their own
+lookup columns and are not in the page index, so they measure search beside a full
+records table), then for each size of --pages (default 1,000 and 10,000) adds
+article pages with Chinese text up to that size, rebuilds the search index with
+`update_index` (timed), sends --queries mixed Chinese queries through the search
+page and prints p50 and p95 latency of the backend's answer (first ten results and
+the total) and of the whole search page, as text and as one line of JSON per size.
 """
 
 import argparse
@@ -95,7 +96,9 @@ def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--pages", type=int, default=1000)
+    parser.add_argument(
+        "--pages", type=lambda text: [int(size) for size in text.split(",")], default=[1000, 10000]
+    )
     parser.add_argument("--publicity-records", type=int, default=130_000)
     parser.add_argument("--queries", type=int, default=100)
     parser.add_argument("--seed", type=int, default=26)
@@ -110,7 +113,7 @@ def main():
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
     from django.test import Client
     from wagtail.models import Locale, Page, Site
 
@@ -125,40 +128,75 @@ def main():
     home = Site.objects.get(is_default_site=True).root_page.specific
     settings.WAGTAILSEARCH_BACKENDS["default"]["AUTO_UPDATE"] = False
 
-    started = time.perf_counter()
     search_page = factories.SearchPageFactory(parent=home)
     news = factories.ArticleIndexPageFactory(parent=home)
-    # Published straight away, without revisions: this measures search, not publishing.
-    for number in range(args.pages):
-        news.add_child(
-            instance=ArticlePage(
-                slug=f"article-{number}",
-                title=sentence(rng, 3)[:60],
-                live=True,
-                lead=sentence(rng, 8),
-                body=factories.body(sentence(rng, 40), sentence(rng, 40)),
-            )
-        )
-    build_seconds = time.perf_counter() - started
-
     records_seconds = None
     if args.publicity_records:
         records_seconds = load_publicity_records(args.publicity_records, args.seed)
-
-    started = time.perf_counter()
-    call_command("update_index", verbosity=0)
-    index_seconds = time.perf_counter() - started
-
+    backend = (
+        f"{settings.SEARCH_ENGINE} {settings.ELASTICSEARCH_URL}"
+        if settings.ELASTICSEARCH_URL
+        else f"database search on {connection.vendor}"
+    )
     client = Client(HTTP_HOST="localhost")
-    search_url = search_page.url
-    client.get(search_url, {"q": "诚信"})  # warm up connections and caches
     zh_pages = locale_pages(Locale.objects.get(language_code="zh-hans"))
+    built = 0
+    for size in sorted(args.pages):
+        started = time.perf_counter()
+        # Published straight away, without revisions, 500 to a transaction: this measures
+        # search, not publishing.
+        for batch in range(built, size, 500):
+            with transaction.atomic():
+                for number in range(batch, min(batch + 500, size)):
+                    news.add_child(
+                        instance=ArticlePage(
+                            slug=f"article-{number}",
+                            title=sentence(rng, 3)[:60],
+                            live=True,
+                            lead=sentence(rng, 8),
+                            body=factories.body(sentence(rng, 40), sentence(rng, 40)),
+                        )
+                    )
+        build_seconds, built = time.perf_counter() - started, size
+
+        started = time.perf_counter()
+        call_command("update_index", verbosity=0)
+        index_seconds = time.perf_counter() - started
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # as autovacuum would soon after: the planner's statistics
+
+        summary = measure(client, search_page.url, zh_pages, queries(random.Random(args.seed), args.queries))
+        summary = {
+            "backend": backend,
+            "pages": size,
+            "publicity_records": args.publicity_records if records_seconds is not None else 0,
+            "build_pages_s": round(build_seconds, 1),
+            "load_publicity_s": round(records_seconds, 1) if records_seconds is not None else None,
+            "update_index_s": round(index_seconds, 1),
+            **summary,
+            "load_average": " ".join(f"{load:.1f}" for load in os.getloadavg()),
+        }
+        print(
+            f"{backend}: {size} pages, update_index {summary['update_index_s']} s; "
+            f"{summary['queries']} queries: search p50 {summary['query_p50_ms']} ms, "
+            f"p95 {summary['query_p95_ms']} ms; whole page p50 {summary['page_p50_ms']} ms, "
+            f"p95 {summary['page_p95_ms']} ms ({summary['queries_with_results']} with results); "
+            f"load average {summary['load_average']}",
+            flush=True,
+        )
+        print(json.dumps(summary, ensure_ascii=False), flush=True)
+
+
+def measure(client, search_url, pages, mixed_queries):
+    """p50/p95 of the backend's answer and of the whole search page over the queries."""
+    client.get(search_url, {"q": "诚信"})  # warm up connections and caches
     latencies, page_latencies = [], []
     found = 0
-    for query in queries(rng, args.queries):
+    for query in mixed_queries:
         # The backend's answer: the first ten results and the total, as the page asks.
         started = time.perf_counter()
-        results = zh_pages.search(query, operator="and")
+        results = pages.search(query, operator="and")
         list(results[:10])
         results.count()
         latencies.append((time.perf_counter() - started) * 1000)
@@ -168,19 +206,7 @@ def main():
         page_latencies.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, query
         found += b'class="search-results"' in response.content
-
-    backend = (
-        f"{settings.SEARCH_ENGINE} {settings.ELASTICSEARCH_URL}"
-        if settings.ELASTICSEARCH_URL
-        else f"database search on {connection.vendor}"
-    )
-    summary = {
-        "backend": backend,
-        "pages": args.pages,
-        "publicity_records": args.publicity_records if records_seconds is not None else 0,
-        "build_pages_s": round(build_seconds, 1),
-        "load_publicity_s": round(records_seconds, 1) if records_seconds is not None else None,
-        "update_index_s": round(index_seconds, 1),
+    return {
         "queries": len(latencies),
         "queries_with_results": found,
         "query_p50_ms": round(statistics.median(latencies), 1),
@@ -188,12 +214,6 @@ def main():
         "page_p50_ms": round(statistics.median(page_latencies), 1),
         "page_p95_ms": round(percentile(page_latencies, 0.95), 1),
     }
-    print(
-        f"{backend}: {args.pages} pages, update_index {summary['update_index_s']} s; "
-        f"{len(latencies)} queries: search p50 {summary['query_p50_ms']} ms, p95 {summary['query_p95_ms']} ms; "
-        f"whole page p50 {summary['page_p50_ms']} ms, p95 {summary['page_p95_ms']} ms ({found} with results)"
-    )
-    print(json.dumps(summary, ensure_ascii=False))
 
 
 def load_publicity_records(count, seed):

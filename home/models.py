@@ -165,6 +165,8 @@ class ArticlePage(Page):
         index.FilterField("date"),
         index.FilterField("category"),
     ]
+    # News: search ranks newer articles higher among equal matches (search.backends.ranking).
+    search_recency_field = "date"
     api_fields = [
         APIField("date"),
         APIField("category"),

@@ -8,9 +8,10 @@ spreads requests over and fails over between.
 Kept free of Django imports because settings modules call it.
 """
 
+# modelsearch's backends with the site's ranking (search/backends/engines.py).
 ENGINE_BACKENDS = {
-    "opensearch": "modelsearch.backends.opensearch3",
-    "elasticsearch": "modelsearch.backends.elasticsearch9",
+    "opensearch": "search.backends.engines.OpenSearchBackend",
+    "elasticsearch": "search.backends.engines.ElasticsearchBackend",
 }
 
 # modelsearch merges these into its own index settings. Every search field is

@@ -57,8 +57,8 @@ def test_without_a_search_url_the_database_backend_serves_search():
 @pytest.mark.parametrize(
     ("engine", "backend"),
     [
-        ("opensearch", "modelsearch.backends.opensearch3"),
-        ("elasticsearch", "modelsearch.backends.elasticsearch9"),
+        ("opensearch", "search.backends.engines.OpenSearchBackend"),
+        ("elasticsearch", "search.backends.engines.ElasticsearchBackend"),
     ],
 )
 def test_a_search_url_selects_the_engine_backend_with_the_index_prefix(engine, backend):

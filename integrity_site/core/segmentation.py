@@ -49,18 +49,29 @@ def segment_text(text):
     return " ".join(words + characters)
 
 
+def query_tokens(text):
+    """A query's tokens in order: bigrams of each Chinese run (one character alone stays)
+    and the words of other scripts."""
+    words = []
+    for chinese, other in TOKEN.findall(unicodedata.normalize("NFKC", text or "")):
+        words.extend(bigrams(chinese) if chinese else [other])
+    return words
+
+
 # A query's tokens are combined into one nested expression; past a few dozen,
 # more words add nothing to a search box and only cost the database.
 MAX_QUERY_TOKENS = 32
 
 
 def segment_query(text):
-    """Tokens to search for: bigrams of each Chinese run (one character alone stays),
-    each once, at most MAX_QUERY_TOKENS."""
-    words = []
-    for chinese, other in TOKEN.findall(unicodedata.normalize("NFKC", text or "")):
-        words.extend(bigrams(chinese) if chinese else [other])
-    return " ".join(list(dict.fromkeys(words))[:MAX_QUERY_TOKENS])
+    """Tokens to search for, each once, at most MAX_QUERY_TOKENS."""
+    return " ".join(list(dict.fromkeys(query_tokens(text)))[:MAX_QUERY_TOKENS])
+
+
+def segment_phrase(text):
+    """A phrase's tokens in order, repeats kept, as the index holds them next to each
+    other: 儒信大讲堂 -> 儒信 信大 大讲 讲堂."""
+    return " ".join(query_tokens(text)[:MAX_QUERY_TOKENS])
 
 
 def search_operator(queryset, query):
@@ -73,3 +84,20 @@ def search_operator(queryset, query):
     if len(segment_query(query).split()) > 1 and not queryset.search(query, operator="and").count():
         return "or"
     return "and"
+
+
+def query_phrases(text):
+    """The phrases a query is made of, as typed: a part written without spaces is one
+    phrase (宽厚里, 诚信经营, B级企业); parts separated by spaces are separate phrases in
+    Chinese (街区 诚信经营) but one in other scripts (credit demonstration block). Parts
+    without a word (punctuation) are dropped."""
+    phrases = []
+    for part in unicodedata.normalize("NFKC", text or "").split():
+        if not TOKEN.search(part):
+            continue
+        has_chinese = any(chinese for chinese, _other in TOKEN.findall(part))
+        if phrases and not has_chinese and not phrases[-1][1]:
+            phrases[-1] = (f"{phrases[-1][0]} {part}", False)
+        else:
+            phrases.append((part, has_chinese))
+    return [phrase for phrase, _has_chinese in phrases]

@@ -2,7 +2,7 @@
 
 from modelsearch.query import And, Boost, Not, Or, Phrase, PlainText
 
-from integrity_site.core.segmentation import segment_query, segment_text
+from integrity_site.core.segmentation import segment_phrase, segment_query, segment_text
 
 
 class SegmentingIndexerMixin:
@@ -15,14 +15,23 @@ class SegmentingIndexerMixin:
         return super().prepare_value(value)
 
 
-def segmented(query):
+class SegmentedPlainText(PlainText):
+    """A plain-text query cut the way the index was, keeping what was typed (for ranking:
+    search.backends.ranking)."""
+
+    def __init__(self, typed, operator, boost=1.0):
+        super().__init__(segment_query(typed), operator=operator, boost=boost)
+        self.typed = typed
+
+
+def segmented(query, operator=None):
     """The same query with its text cut the way the index was."""
     if isinstance(query, str):
-        return segment_query(query)
+        return SegmentedPlainText(query, operator=operator) if operator else segment_query(query)
     if isinstance(query, PlainText):
-        return PlainText(segment_query(query.query_string), operator=query.operator, boost=query.boost)
+        return SegmentedPlainText(getattr(query, "typed", query.query_string), query.operator, query.boost)
     if isinstance(query, Phrase):
-        return Phrase(segment_query(query.query_string))
+        return Phrase(segment_phrase(query.query_string))
     if isinstance(query, (And, Or)):
         return type(query)([segmented(subquery) for subquery in query.subqueries])
     if isinstance(query, Not):
@@ -36,4 +45,5 @@ class SegmentedQueryMixin:
     """For a search backend: search (and autocomplete) with a segmented query."""
 
     def _search(self, query_compiler_class, query, model_or_queryset, **kwargs):
-        return super()._search(query_compiler_class, segmented(query), model_or_queryset, **kwargs)
+        operator = kwargs.get("operator") or query_compiler_class.DEFAULT_OPERATOR
+        return super()._search(query_compiler_class, segmented(query, operator), model_or_queryset, **kwargs)
