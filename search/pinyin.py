@@ -43,6 +43,8 @@ def is_chinese_locale(locale):
     return bool(locale) and locale.language_code.lower().startswith("zh")
 
 
+# A page's search field and autocomplete field spell the same text, one after the other.
+@functools.lru_cache(maxsize=1024)
 def spellings(text):
     """The pinyin words indexed for ``text``: full spellings and initials of every run of
     MIN_SYLLABLES to MAX_SYLLABLES Chinese characters, each once, lower-case ASCII."""
