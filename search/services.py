@@ -24,7 +24,7 @@ from integrity_site.core.segmentation import TOKEN, search_operator, segment_que
 from integrity_site.core.text import printable
 
 from .personal_data import holds_personal_data
-from .pinyin import joined_pinyin
+from .pinyin import PinyinField, joined_pinyin
 from .records import QueryVisitor, SynonymGroup
 from .synonyms import alternatives, expanded
 
@@ -148,7 +148,12 @@ def searchable_text(page):
 
     parts = []
     for field in page.get_search_fields():
-        if isinstance(field, SearchField) and field.field_name != "title":
+        # Neither the title nor the pinyin spellings (search/pinyin.py) are text to quote.
+        if (
+            isinstance(field, SearchField)
+            and field.field_name != "title"
+            and not isinstance(field, PinyinField)
+        ):
             value = field.get_value(page)
             if isinstance(value, list | tuple):
                 value = " ".join(str(item) for item in value)

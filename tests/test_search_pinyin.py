@@ -90,6 +90,12 @@ def test_full_pinyin_finds_the_pages_of_a_place_by_title_and_by_location(client,
     assert set(titles(client, "jiefanglu")) == JIEFANGLU
 
 
+def test_snippets_quote_the_pages_text_not_their_pinyin(client, pages):
+    text = client.get("/search/", {"q": "kuanhouli"}).text
+    assert "解放路街道宽厚里社区" in text  # the lecture's location
+    assert "jiedao" not in text
+
+
 def test_pinyin_initials_find_the_pages_of_a_place(client, pages):
     assert set(titles(client, "khl")) == KUANHOULI
     assert set(titles(client, "KHL")) == KUANHOULI
