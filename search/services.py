@@ -27,7 +27,9 @@ from integrity_site.core.segmentation import TOKEN, search_operator, segment_que
 from integrity_site.core.text import printable
 
 from .personal_data import holds_personal_data
-from .records import QueryVisitor
+from .pinyin import PinyinField, joined_pinyin
+from .records import QueryVisitor, SynonymGroup
+from .synonyms import alternatives, expanded
 
 MAX_QUERY_LENGTH = 200
 SNIPPET_LENGTH = 120
@@ -69,12 +71,15 @@ def search_pages(request, query, locale, per_page):
         }
 
     pages = locale_pages(locale)
+    query = joined_pinyin(query, locale)
     promotions = promotions_for(query, pages)
     promoted_ids = [promotion["page_id"] for promotion in promotions if promotion["page_id"]]
     candidates = pages.exclude(pk__in=promoted_ids)
 
-    operator = search_operator(candidates, query)
-    facets = type_facets(candidates, query, operator)
+    groups = SynonymGroup.groups_for(locale)
+    operator = search_operator(candidates, query, expanded(query, groups))
+    search_query = expanded(query, groups, operator)
+    facets = type_facets(candidates, search_query, operator)
     selected_type = request.GET.get("type", "")
     type_filter = {label: content_type for label, _name, _count, content_type in facets}
     if selected_type in type_filter:
@@ -82,9 +87,10 @@ def search_pages(request, query, locale, per_page):
     else:
         selected_type = ""
 
-    results = paginate(request, candidates.specific().search(query, operator=operator), per_page)
+    results = paginate(request, candidates.specific().search(search_query, operator=operator), per_page)
+    marked = " ".join([query, *alternatives(query, groups)])
     for page in results:
-        page.search_snippet = highlight(searchable_text(page), query)
+        page.search_snippet = highlight(searchable_text(page), marked)
     log_query(query, request)
     first_page = results.number == 1 and not selected_type
     merchants = merchants_for(request, query) if first_page else MerchantResults(cards=[])
@@ -119,7 +125,8 @@ def next_midnight():
 
 
 def type_facets(pages, query, operator="and"):
-    """(label, name, count, content type id) per page type that has results, most first."""
+    """(label, name, count, content type id) per page type that has results, most first;
+    ``query`` is a string or a modelsearch query."""
     counts = pages.search(query, operator=operator).facet("content_type_id")
     content_types = ContentType.objects.in_bulk([pk for pk in counts if pk])
     facets = []
@@ -163,7 +170,12 @@ def searchable_text(page):
 
     parts = []
     for field in page.get_search_fields():
-        if isinstance(field, SearchField) and field.field_name != "title":
+        # Neither the title nor the pinyin spellings (search/pinyin.py) are text to quote.
+        if (
+            isinstance(field, SearchField)
+            and field.field_name != "title"
+            and not isinstance(field, PinyinField)
+        ):
             value = field.get_value(page)
             if isinstance(value, list | tuple):
                 value = " ".join(str(item) for item in value)
@@ -252,5 +264,5 @@ def suggestions(query, locale, limit=SUGGESTION_LIMIT):
     query = clean_query(query)
     if not query or not segment_query(query):
         return []
-    results = locale_pages(locale).autocomplete(query, operator="and")[:limit]
+    results = locale_pages(locale).autocomplete(joined_pinyin(query, locale), operator="and")[:limit]
     return [{"title": page.title, "url": page.url} for page in results]

@@ -74,14 +74,16 @@ def segment_phrase(text):
     return " ".join(query_tokens(text)[:MAX_QUERY_TOKENS])
 
 
-def search_operator(queryset, query):
+def search_operator(queryset, query, search_query=None):
     """ "and" when every word of the query matches somewhere, else "or".
 
     Chinese typed without spaces is cut into bigrams, and words run together
     (泉城餐饮 for 泉城示范餐饮有限公司) give a bigram (城餐) that no text holds; rather
-    than nothing, such a query gets the best partial matches, ranked.
+    than nothing, such a query gets the best partial matches, ranked. ``search_query``, when
+    given, is what is searched for ``query`` (a modelsearch query, with synonyms).
     """
-    if len(segment_query(query).split()) > 1 and not queryset.search(query, operator="and").count():
+    searched = query if search_query is None else search_query
+    if len(segment_query(query).split()) > 1 and not queryset.search(searched, operator="and").count():
         return "or"
     return "and"
 
