@@ -1,14 +1,13 @@
-import secrets
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from integrity_site.core.mobile import clean_mobile
-from integrity_site.core.names import clean_plain_message, validate_plain_name
+from integrity_site.core.names import clean_plain_message, clean_plain_name, validate_plain_name
+from integrity_site.core.public_forms import SubmittedOnceForm
 from integrity_site.core.subdistricts import subdistrict_select_choices
 
 
-class SignatureForm(forms.Form):
+class SignatureForm(SubmittedOnceForm):
     """The short signing form: one screen on a phone."""
 
     name = forms.CharField(
@@ -54,23 +53,13 @@ class SignatureForm(forms.Form):
         label=_("I have read the privacy notice and agree that my signature is recorded."),
         error_messages={"required": _("Please agree to the privacy notice to sign.")},
     )
-    submission_token = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
-    # The honeypot: hidden from people (and screen readers), filled by form bots.
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {}).setdefault("submission_token", secrets.token_urlsafe(24))
         super().__init__(*args, **kwargs)
         self.fields["subdistrict"].choices = subdistrict_select_choices()
 
     def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        validate_plain_name(name)
-        return name
+        return clean_plain_name(self.cleaned_data["name"])
 
     def clean_community(self):
         community = self.cleaned_data["community"].strip()
@@ -87,10 +76,6 @@ class SignatureForm(forms.Form):
             url_message=_("Please leave web addresses out of your message."),
             formula_message=_("A message cannot start with = + - or @."),
         )
-
-    @property
-    def is_bot(self):
-        return bool(self.data.get("website"))
 
 
 class WithdrawSignatureForm(forms.Form):

@@ -3,9 +3,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from integrity_site.core import subdistricts
-from integrity_site.core.credit_code import normalize_credit_code, validate_credit_code
+from integrity_site.core.credit_code import clean_credit_code
 from integrity_site.core.mobile import is_mainland_mobile, normalize_mobile
-from integrity_site.core.names import validate_plain_name
+from integrity_site.core.names import clean_plain_name
+from integrity_site.core.public_forms import HoneypotForm
 from integrity_site.core.spreadsheets import looks_like_formula
 from integrity_site.core.text import validate_name_text
 
@@ -20,7 +21,7 @@ def subdistrict_filter_choices():
     return subdistrict_choices(_("All subdistricts"))
 
 
-class PledgeForm(forms.Form):
+class PledgeForm(HoneypotForm):
     merchant_name = forms.CharField(
         label=_("Merchant name"),
         max_length=120,
@@ -77,27 +78,15 @@ class PledgeForm(forms.Form):
     )
     # The version of the text the merchant read: a text published meanwhile must be read first.
     text_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    # The honeypot: hidden from people (and screen readers), filled by form bots.
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
 
     def clean_merchant_name(self):
-        value = self.cleaned_data["merchant_name"].strip()
-        validate_plain_name(value)
-        return value
+        return clean_plain_name(self.cleaned_data["merchant_name"])
 
     def clean_contact_person(self):
-        value = self.cleaned_data["contact_person"].strip()
-        validate_plain_name(value)
-        return value
+        return clean_plain_name(self.cleaned_data["contact_person"])
 
     def clean_signatory_name(self):
-        value = self.cleaned_data["signatory_name"].strip()
-        validate_plain_name(value)
-        return value
+        return clean_plain_name(self.cleaned_data["signatory_name"])
 
     def clean_address(self):
         value = self.cleaned_data["address"].strip()
@@ -107,9 +96,7 @@ class PledgeForm(forms.Form):
         return value
 
     def clean_credit_code(self):
-        code = normalize_credit_code(self.cleaned_data["credit_code"])
-        validate_credit_code(code)
-        return code
+        return clean_credit_code(self.cleaned_data["credit_code"])
 
     def clean_mobile(self):
         number = normalize_mobile(self.cleaned_data["mobile"])
@@ -121,10 +108,6 @@ class PledgeForm(forms.Form):
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
-
-    @property
-    def is_bot(self):
-        return bool(self.data.get("website"))
 
     def pledge_data(self):
         data = dict(self.cleaned_data)

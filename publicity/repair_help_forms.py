@@ -1,20 +1,19 @@
 """The merchant's short form asking for credit-repair help, and the editor's status change."""
 
-import secrets
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from integrity_site.core.credit_code import normalize_credit_code, validate_credit_code
+from integrity_site.core.credit_code import clean_credit_code
 from integrity_site.core.mobile import clean_mobile
-from integrity_site.core.names import clean_plain_message, validate_plain_name
+from integrity_site.core.names import clean_plain_message, clean_plain_name
+from integrity_site.core.public_forms import SubmittedOnceForm
 from integrity_site.core.text import validate_name_text
 from publicity import repair_help
 from publicity.repair_help_records import PreferredTime, RepairHelpStatus
 
 
-class RepairHelpForm(forms.Form):
+class RepairHelpForm(SubmittedOnceForm):
     merchant_name = forms.CharField(
         label=_("Merchant name"),
         max_length=120,
@@ -82,33 +81,19 @@ class RepairHelpForm(forms.Form):
         ),
         error_messages={"required": _("Please agree to the privacy notice to send the request.")},
     )
-    submission_token = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
-    # The honeypot: hidden from people (and screen readers), filled by form bots.
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {}).setdefault("submission_token", secrets.token_urlsafe(24))
         super().__init__(*args, **kwargs)
         self.record = None
 
     def clean_merchant_name(self):
-        value = self.cleaned_data["merchant_name"].strip()
-        validate_plain_name(value)
-        return value
+        return clean_plain_name(self.cleaned_data["merchant_name"])
 
     def clean_contact_name(self):
-        value = self.cleaned_data["contact_name"].strip()
-        validate_plain_name(value)
-        return value
+        return clean_plain_name(self.cleaned_data["contact_name"])
 
     def clean_credit_code(self):
-        code = normalize_credit_code(self.cleaned_data["credit_code"])
-        validate_credit_code(code)
-        return code
+        return clean_credit_code(self.cleaned_data["credit_code"])
 
     def clean_mobile(self):
         return clean_mobile(self.cleaned_data["mobile"])
@@ -143,10 +128,6 @@ class RepairHelpForm(forms.Form):
                     ),
                 )
         return data
-
-    @property
-    def is_bot(self):
-        return bool(self.data.get("website"))
 
 
 class StatusChangeForm(forms.Form):

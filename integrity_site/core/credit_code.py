@@ -54,3 +54,10 @@ def validate_credit_code(value):
             _("The check character does not match; please check the code for typing errors."),
             code="check_character",
         )
+
+
+def clean_credit_code(value):
+    """A form's credit code field: the normal form, or the reason it is not a code."""
+    code = normalize_credit_code(value)
+    validate_credit_code(code)
+    return code

@@ -22,6 +22,13 @@ def validate_plain_name(value):
         raise ValidationError(_("A name cannot start with = + - or @."), code="formula")
 
 
+def clean_plain_name(value):
+    """A form's name field: trimmed, then the rule above."""
+    name = (value or "").strip()
+    validate_plain_name(name)
+    return name
+
+
 def clean_plain_message(value, url_message, formula_message):
     """A short free text that editors read and export (a signer's message, a merchant's note):
     whitespace collapsed, the name rule, no web addresses and no formula start, each refused with

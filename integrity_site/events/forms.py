@@ -1,14 +1,13 @@
-import secrets
-
 from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from integrity_site.core.mobile import clean_mobile
+from integrity_site.core.public_forms import SubmittedOnceForm
 from integrity_site.core.text import validate_name_text
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(SubmittedOnceForm):
     """A resident's registration. Which fields appear depends on the event: a role
     choice when the event has several pools, companions when the editor allows them."""
 
@@ -57,16 +56,8 @@ class RegistrationForm(forms.Form):
         label=_("If the event is full, put me on the waiting list."),
         required=False,
     )
-    submission_token = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
-    # The honeypot: hidden from people (and screen readers), filled by form bots.
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
 
     def __init__(self, *args, pools=(), max_companions=0, **kwargs):
-        kwargs.setdefault("initial", {}).setdefault("submission_token", secrets.token_urlsafe(24))
         super().__init__(*args, **kwargs)
         if len(pools) > 1:
             self.fields["role"].choices = [("", _("Choose a role"))] + [
@@ -108,10 +99,6 @@ class RegistrationForm(forms.Form):
 
     def clean_companions(self):
         return self.cleaned_data.get("companions") or 0
-
-    @property
-    def is_bot(self):
-        return bool(self.data.get("website"))
 
     @property
     def role_key(self):
