@@ -328,27 +328,13 @@ def fetch(url, headers=None):
 
 @contextlib.contextmanager
 def redis_server():
-    """A throwaway Redis server on a free loopback port (Debian's redis-server); yields its URL."""
-    port = free_port()
-    server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        url = f"redis://127.0.0.1:{port}/0"
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
+    """A throwaway Redis server on a free loopback port (Debian's redis-server, installed with
+    apt-get when missing and running as root: tests/services/redis.py); yields its URL."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from tests.services.redis import provisioned
+
+    with provisioned() as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait()
 
 
 @contextlib.contextmanager

@@ -11,6 +11,7 @@ from django.conf import settings
 
 from integrity_site.cache_settings import cache_setting
 from search.backend_settings import search_backends_setting
+from tests.services.debian import apt_install
 
 SITE_CONFIGURATION = Path(settings.BASE_DIR) / "deploy" / "nginx" / "integrity-site.conf"
 SNAKEOIL = Path("/etc/ssl/certs/ssl-cert-snakeoil.pem")
@@ -22,22 +23,14 @@ def nginx_binary():
     found = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
     if found and SNAKEOIL.exists():
         return found
-    if os.geteuid() != 0:
+    was_running = Path("/run/nginx.pid").exists()
+    try:
+        apt_install("nginx", "ssl-cert")
+    except RuntimeError as exc:
         pytest.fail(
-            "nginx -t needs Debian's nginx and ssl-cert packages, which are missing, and installing them "
-            "needs root: sudo apt-get install nginx ssl-cert",
+            f"nginx -t needs Debian's nginx and ssl-cert packages, which are missing, and {exc}",
             pytrace=False,
         )
-    was_running = Path("/run/nginx.pid").exists()
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", "nginx", "ssl-cert"]
-    if subprocess.run(install, env=env, capture_output=True).returncode != 0:
-        subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True)
-        result = subprocess.run(install, env=env, capture_output=True, text=True)
-        if result.returncode != 0:
-            pytest.fail(
-                f"apt-get install nginx ssl-cert failed:\n{result.stdout}\n{result.stderr}", pytrace=False
-            )
     found = shutil.which("nginx") or "/usr/sbin/nginx"
     if not was_running and Path("/run/nginx.pid").exists():
         # The package's install script started the default server: this test needs none.

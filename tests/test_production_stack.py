@@ -5,6 +5,7 @@ then gunicorn (whitenoise serving the static files), the background worker and t
 Starting it takes a minute or two (migrations, then compressing every static file); the tests
 share one stack and the last one stops it with Ctrl-C."""
 
+import contextlib
 import gzip
 import http.client
 import json
@@ -21,9 +22,12 @@ from pathlib import Path
 
 import brotli
 import pytest
+import redis
 from django.conf import settings
 
+from integrity_site.core import page_cache
 from integrity_site.scheduler.jobs import configured_jobs
+from tests.services import redis as redis_service
 
 # The stack runs on its own SQLite database, whatever the pass's database is.
 pytestmark = pytest.mark.own_database
@@ -282,12 +286,13 @@ def test_the_worker_and_the_scheduler_run_beside_the_web_server(stack):
     } <= jobs
 
 
-def test_the_health_url_answers_503_naming_the_cache_when_redis_is_unreachable(stack):
+@contextlib.contextmanager
+def gunicorn(stack, name, **extra):
+    """One more gunicorn beside the stack's, with its production settings and ``extra``; yields
+    its port once /healthz answers, and the health answer."""
     port = free_port()
-    env = stack.production_env(
-        REDIS_URL=f"redis://127.0.0.1:{closed_port()}/0", PORT=str(port), WEB_CONCURRENCY="1"
-    )
-    log_path = stack.folder / "no-redis.log"
+    env = stack.production_env(PORT=str(port), **extra)
+    log_path = stack.folder / f"{name}.log"
     with open(log_path, "w") as log:
         server = subprocess.Popen(
             [
@@ -303,16 +308,63 @@ def test_the_health_url_answers_503_naming_the_cache_when_redis_is_unreachable(s
             stderr=subprocess.STDOUT,
         )
     try:
-        status, _headers, body = wait_for_health(port, server, log_path, 120)
+        yield port, wait_for_health(port, server, log_path, 120)
     finally:
         server.terminate()
         server.wait(30)
+
+
+def test_the_health_url_answers_503_naming_the_cache_when_redis_is_unreachable(stack):
+    redis_url = f"redis://127.0.0.1:{closed_port()}/0"
+    with gunicorn(stack, "no-redis", REDIS_URL=redis_url, WEB_CONCURRENCY="1") as (_port, health):
+        status, _headers, body = health
 
     assert status == 503, body
     answer = json.loads(body)
     assert answer["status"] == "unavailable" and answer["failing"] == ["cache"]
     assert answer["checks"]["database"]["ok"]
     assert answer["checks"]["cache"] == {"ok": False, "error": "ConnectionError"}
+
+
+def accept_queue(port):
+    """How many connections to the listening loopback ``port`` wait for a worker to accept them."""
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[1] == f"0100007F:{port:04X}" and fields[3] == "0A":  # 0A: LISTEN
+            return int(fields[4].split(":")[1], 16)
+    raise AssertionError(f"nothing listens on 127.0.0.1:{port}")
+
+
+def test_two_workers_share_the_page_cache_through_redis(stack):
+    with (
+        redis_service.provisioned() as redis_url,
+        gunicorn(stack, "redis", REDIS_URL=redis_url) as (port, health),
+    ):
+        status, _headers, body = health
+        assert status == 200, body
+        answer = json.loads(body)
+        assert answer["status"] == "ok" and answer["checks"]["cache"]["ok"] is True
+
+        # A request that has not ended holds one of the two sync workers...
+        held = socket.create_connection(("127.0.0.1", port), timeout=30)
+        held.sendall(f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n".encode())
+        assert eventually(lambda: accept_queue(port) == 0, 30)
+        # ...so the other one makes the home page and stores it in Redis.
+        status, headers, first = request(port, "/")
+        assert status == 200, first[:500]
+        assert headers["x-cache"] == "MISS"
+        # The held worker, finishing its request, finds the page there.
+        held.sendall(b"\r\n")
+        response = http.client.HTTPResponse(held)
+        response.begin()
+        assert response.status == 200
+        assert response.getheader("X-Cache") == "HIT"
+        assert response.read() == first
+        held.close()
+        # What they share is in Redis (the file cache is not used: nothing else reaches both).
+        client = redis.Redis.from_url(redis_url)
+        assert client.keys(f"*{page_cache.KEY_PREFIX}:*"), client.keys()
+        client.close()
 
 
 def test_two_schedulers_at_once_run_each_job_once_per_period(stack):

@@ -39,6 +39,8 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
+from tests.services.running import run_until_stopped
+
 DATABASE_NAME = "integrity_site"
 ROLE_NAME = "integrity"
 SEARCH_ROOT = Path("/usr/lib/postgresql")
@@ -710,22 +712,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     cache_dir = Path(args[0]) if args else Path(tempfile.gettempdir()) / "integrity-site-postgres-cache"
 
-    def terminate(signum, frame):  # SIGTERM/SIGHUP: clean up like Ctrl-C
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, terminate)
-    signal.signal(signal.SIGHUP, terminate)
-    try:
-        with provisioned(cache_dir) as url:
-            print(url, flush=True)
-            _say("running; press Ctrl-C to stop")
-            while True:
-                signal.pause()
-    except KeyboardInterrupt:
-        return 0
-    except RuntimeError as exc:
-        print(f"postgres: error: {exc}", file=sys.stderr)
-        return 1
+    return run_until_stopped("postgres", provisioned(cache_dir))
 
 
 if __name__ == "__main__":

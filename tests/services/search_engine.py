@@ -68,6 +68,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from tests.services.running import run_until_stopped
+
 PROJECT_DIR = Path(__file__).resolve().with_name("opensearch-node")
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CACHE_DIR = PROJECT_ROOT / ".cache" / "search-engine"
@@ -819,24 +821,13 @@ def main(argv: list[str] | None = None) -> int:
     args = args[1:] if elasticsearch else args
     cache_dir = Path(args[0]) if args else ES_CACHE_DIR if elasticsearch else DEFAULT_CACHE_DIR
 
-    def terminate(signum, frame):  # SIGTERM/SIGHUP: clean up like Ctrl-C
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, terminate)
-    signal.signal(signal.SIGHUP, terminate)
-    # Even when started in the background by a shell that ignores SIGINT.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        with (provisioned_elasticsearch if elasticsearch else provisioned)(cache_dir) as engine:
-            print(engine.url, flush=True)
-            _say(f"{engine.flavour} {engine.version} running; press Ctrl-C to stop")
-            while True:
-                signal.pause()
-    except KeyboardInterrupt:
-        return 0
-    except RuntimeError as exc:
-        print(f"search-engine: error: {exc}", file=sys.stderr)
-        return 1
+    server = (provisioned_elasticsearch if elasticsearch else provisioned)(cache_dir)
+    return run_until_stopped(
+        "search-engine",
+        server,
+        url=lambda engine: engine.url,
+        running=lambda engine: f"{engine.flavour} {engine.version} running",
+    )
 
 
 if __name__ == "__main__":
