@@ -167,13 +167,13 @@ def signature(request, page, pk, token):
     """The signer's private page: their place, the page to share, the withdrawal."""
     found = signing.find_signature(pk, token)
     if found is None or found.anonymised_at:
-        limit = ratelimit.hit(request, "private_link")
+        status, rate_limited = ratelimit.wrong_private_link(request)
         response = page.render(
             request,
             template="campaigns/signing/unknown.html",
-            context_overrides={"rate_limited": not limit.allowed},
+            context_overrides={"rate_limited": rate_limited},
         )
-        response.status_code = 404 if limit.allowed else 429
+        response.status_code = status
         add_never_cache_headers(response)
         return response
     if found.place is None:  # its numbering after the commit failed: numbered now

@@ -91,13 +91,13 @@ def repair_help_form(request, page):
 def repair_help_sent(request, page, reference, token):
     found = repair_help.find_request(reference, token)
     if found is None or found.anonymised_at:
-        limit = ratelimit.hit(request, "private_link")
+        status, rate_limited = ratelimit.wrong_private_link(request)
         response = page.render(
             request,
             template="publicity/repair_help/unknown.html",
-            context_overrides={"rate_limited": not limit.allowed},
+            context_overrides={"rate_limited": rate_limited},
         )
-        response.status_code = 404 if limit.allowed else 429
+        response.status_code = status
     else:
         response = page.render(
             request,

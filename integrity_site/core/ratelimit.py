@@ -65,3 +65,11 @@ def hit(request, scope, identity=None):
         cache.set(key, 1, timeout=window)
         count = 1
     return Limit(allowed=count <= attempts, retry_after=window)
+
+
+def wrong_private_link(request):
+    """A private link (a registration, a signature, a request) that names nothing: one attempt
+    counted against the address, so that links cannot be guessed. Returns the status to answer,
+    404 or, once the address has tried too often, 429, and whether it is the latter."""
+    limit = hit(request, "private_link")
+    return (404, False) if limit.allowed else (429, True)

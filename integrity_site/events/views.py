@@ -147,10 +147,9 @@ def submit_registration(request, page):
 def registration_detail(request, code, token):
     registration = find_registration(code, token)
     if registration is None:
-        limit = ratelimit.hit(request, "private_link")
-        status = 404 if limit.allowed else 429
+        status, rate_limited = ratelimit.wrong_private_link(request)
         return render(
-            request, "events/registration/unknown.html", {"rate_limited": not limit.allowed}, status=status
+            request, "events/registration/unknown.html", {"rate_limited": rate_limited}, status=status
         )
     if registration.anonymised_at:
         return render(request, "events/registration/unknown.html", {"expired": True}, status=410)
