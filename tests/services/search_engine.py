@@ -748,6 +748,25 @@ def provisioned(cache_dir: Path) -> Iterator[SearchEngine]:
         yield engine
 
 
+def _reachable_cache_dir(cache_dir: Path) -> Path:
+    """Where the Elasticsearch node is built and run: the project's cache, unless this runs as
+    root and the user the node runs as cannot reach it (a checkout inside a private folder, as
+    ``mktemp -d`` makes); then a folder of its own in the system's temporary folder, as the
+    PostgreSQL service does."""
+    if os.geteuid() != 0 or not shutil.which("setpriv"):
+        return cache_dir
+    _user, uid, gid = ES_UNPRIVILEGED
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    probe = ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--", "test", "-x"]
+    if subprocess.run([*probe, str(cache_dir)], capture_output=True, cwd="/").returncode == 0:
+        return cache_dir
+    fallback = Path(tempfile.gettempdir()) / "integrity-site-elasticsearch"
+    fallback.mkdir(exist_ok=True)
+    fallback.chmod(0o755)
+    _say(f"{cache_dir} is not reachable by the user Elasticsearch runs as; using {fallback}")
+    return fallback
+
+
 @contextlib.contextmanager
 def provisioned_elasticsearch(cache_dir: Path = ES_CACHE_DIR) -> Iterator[SearchEngine]:
     """Yield a running Elasticsearch 9: the server ELASTICSEARCH9_URL names, else a node of
@@ -762,7 +781,7 @@ def provisioned_elasticsearch(cache_dir: Path = ES_CACHE_DIR) -> Iterator[Search
         yield engine
         return
 
-    cache_dir = Path(cache_dir)
+    cache_dir = _reachable_cache_dir(Path(cache_dir))
     java_home, feature = find_java_home(needed_by=f"Elasticsearch {ES_VERSION} (or set {ES_URL_VARIABLE})")
     build_dir = build(cache_dir, java_home, feature, ELASTICSEARCH_PROJECT)
     timeout = float(os.environ.get("SEARCH_ENGINE_START_TIMEOUT", "180"))
