@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
+from tests.services.debian import apt_install
 from tests.services.running import run_until_stopped
 
 DATABASE_NAME = "integrity_site"
@@ -68,8 +69,6 @@ TEST_SETTINGS = {
     "log_min_messages": "warning",
     "log_line_prefix": "'%m [%p] '",
 }
-
-_apt_updated = False
 
 
 def _say(message: str) -> None:
@@ -235,52 +234,14 @@ def _server_bindirs() -> list[Path]:
 
 
 def _install_server() -> None:
-    global _apt_updated
-    what = "the PostgreSQL server (Debian/Ubuntu: apt-get install postgresql)"
-    if os.geteuid() != 0:
+    _say("installing Debian's postgresql with apt-get")
+    try:
+        apt_install("postgresql")
+    except RuntimeError as error:
         raise RuntimeError(
-            f"No PostgreSQL server binaries found under {SEARCH_ROOT}/*/bin or on "
-            f"PATH, and not running as root to install them. Install {what}, "
+            f"No PostgreSQL server binaries found under {SEARCH_ROOT}/*/bin or on PATH, and {error}; "
             "or set DATABASE_URL to a server that is already running."
-        )
-    if shutil.which("apt-get") is None:
-        raise RuntimeError(
-            f"No PostgreSQL server binaries found and no apt-get to install "
-            f"them with. Install {what} or set DATABASE_URL."
-        )
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    steps = []
-    if not _apt_updated:
-        steps.append(["apt-get", "update"])
-    steps.append(
-        [
-            "apt-get",
-            "install",
-            "-y",
-            "--no-install-recommends",
-            "-o",
-            "Dpkg::Options::=--force-confdef",
-            "-o",
-            "Dpkg::Options::=--force-confold",
-            "postgresql",
-        ]
-    )
-    for command in steps:
-        _say("running " + " ".join(command))
-        result = subprocess.run(
-            command,
-            check=False,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        if result.returncode != 0:
-            tail = "\n".join(result.stdout.splitlines()[-20:])
-            raise RuntimeError(f"{' '.join(command)} failed (exit {result.returncode}):\n{tail}")
-        if command[1] == "update":
-            _apt_updated = True
+        ) from None
 
 
 def find_bindir() -> Path:
