@@ -1,25 +1,49 @@
-"""PostgreSQL text search, Chinese-aware, served by its GIN indexes, ranked by tiers.
+"""PostgreSQL text search, Chinese-aware, served by a GIN index, ranked by tiers.
 
 modelsearch builds index entries with the module-level ``ObjectIndexer`` class
 and offers no hook to swap it, so the segmenting indexer takes its place in that
 module when this backend is loaded; it changes one method, ``prepare_value``.
 PostgreSQL's parser keeps each space-separated Chinese token whole.
 
-modelsearch matches ``title || body @@ query``: a tsvector built per row, which the
-GIN indexes on ``title`` and on ``body`` cannot serve, so every search read and
-concatenated every entry. Here each word must be in the title or in the body
-(``title @@ word OR body @@ word``, per word), which is the same match for words
-and which the planner answers from both indexes (a BitmapOr per word, a BitmapAnd
-across words). Results are ordered as search.backends.ranking says, with
-modelsearch's ``ts_rank`` (the title weighted by its boost) as the relevance.
+modelsearch matches ``title || body @@ query``, a vector built per row that no index
+serves. Here the same document is ``search_entry_document(title, body)``, with a GIN index
+of its own, and the match is asked of two functions (migration search 0006) that answer
+from the GIN indexes alone: the matching entries' bitmap, whose rows are visited without
+decompressing a vector. Left to itself the planner evaluates the match on every row for a
+word that most pages hold, as it does not count that cost.
+
+Results are ordered as search.backends.ranking says, with modelsearch's ``ts_rank`` (the
+title weighted by its boost) as the relevance. Ranking reads each ranked entry's vectors,
+so only a window is ranked: the newest ``RANK_WINDOW`` matches, and the newest
+``RANK_WINDOW`` matches whose title holds the query. The order is: the titled pages
+ranked, the other titled pages newest first, the rest of the window ranked, the other
+matches newest first; so a titled page always comes first. Below ``RANK_WINDOW`` matches
+every match is ranked.
 """
 
-from django.contrib.postgres.search import SearchQuery
-from django.db.models import Case, F, IntegerField, Q, Value, When
-from django.db.models.functions import Coalesce
+from collections import OrderedDict
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
+from django.db import connections
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
 from modelsearch.backends.database.postgres import postgres
-from modelsearch.backends.database.postgres.query import Lexeme
-from modelsearch.query import And, MatchAll, Not, Or, Phrase, PlainText
+from modelsearch.query import And, Fuzzy, MatchAll, Not
+from modelsearch.utils import get_descendants_content_types_pks
 
 from integrity_site.core.segmentation import segment_phrase
 
@@ -33,39 +57,40 @@ class PostgresObjectIndexer(SegmentingIndexerMixin, postgres.ObjectIndexer):
 
 postgres.ObjectIndexer = PostgresObjectIndexer
 
-VECTORS = ("index_entries__title", "index_entries__body")
+
+class EntryDocument(Func):
+    """An index entry's title and body as one vector, as its GIN index holds it."""
+
+    function = "search_entry_document"
+    output_field = SearchVectorField()
+
+    def __init__(self):
+        super().__init__(F("index_entries__title"), F("index_entries__body"))
 
 
-def in_title_or_body(search_query, vectors=VECTORS):
-    return Q(**{vectors[0]: search_query}) | Q(**{vectors[1]: search_query})
+class ObjectsMatching(Func):
+    """The object ids (text) of the index entries of ``model`` that match a tsquery, read
+    from the GIN index only (migration search 0006): ``search_matching_objects`` over the
+    whole document, ``search_titled_objects`` over the title."""
+
+    template = "(SELECT * FROM %(function)s(%(expressions)s))"
+    output_field = TextField()
+
+    def __init__(self, function, search_query, model):
+        content_types = Value(
+            list(get_descendants_content_types_pks(model)), output_field=ArrayField(IntegerField())
+        )
+        super().__init__(search_query, content_types, function=function)
+
+
+def object_key():
+    """A page's id as the index entries hold it."""
+    return Cast("pk", TextField())
 
 
 class PostgresSearchQueryCompiler(postgres.PostgresSearchQueryCompiler):
     RANK_TIERS = True
-
-    def entry_match(self, query, config):
-        """A filter on the index entries that the GIN indexes serve; None where the query
-        has a form this does not rewrite."""
-        if isinstance(query, PlainText):
-            terms = query.query_string.split()
-            if not terms:
-                return None
-            if query.operator == "or":
-                return in_title_or_body(self.build_tsquery(query, config=config))
-            matches = [
-                in_title_or_body(SearchQuery(Lexeme(term), search_type="raw", config=config))
-                for term in terms
-            ]
-            return self.combine(matches, And)
-        if isinstance(query, Phrase):
-            return in_title_or_body(SearchQuery(query.query_string, search_type="phrase", config=config))
-        if isinstance(query, (And, Or)):
-            matches = [self.entry_match(subquery, config) for subquery in query.subqueries]
-            return None if None in matches else self.combine(matches, type(query))
-        if isinstance(query, Not):
-            match = self.entry_match(query.subquery, config)
-            return None if match is None else ~match
-        return None
+    RANK_WINDOW = 100
 
     @staticmethod
     def combine(matches, kind):
@@ -74,21 +99,11 @@ class PostgresSearchQueryCompiler(postgres.PostgresSearchQueryCompiler):
             combined = combined & match if kind is And else combined | match
         return combined
 
-    def tier_expression(self, config):
+    def phrase_searches(self, config):
         phrases = ranking.typed_phrases(self.query) if self.RANK_TIERS else []
-        if not phrases:
-            return Value(0, output_field=IntegerField())
-        searches = [
+        return [
             SearchQuery(segment_phrase(phrase), search_type="phrase", config=config) for phrase in phrases
         ]
-        in_title = self.combine([Q(index_entries__title=search) for search in searches], And)
-        anywhere = self.combine([in_title_or_body(search) for search in searches], And)
-        return Case(
-            When(in_title, then=Value(ranking.TITLE_TIER)),
-            When(anywhere, then=Value(ranking.PHRASE_TIER)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
 
     def recency_expression(self):
         dates = [
@@ -99,27 +114,197 @@ class PostgresSearchQueryCompiler(postgres.PostgresSearchQueryCompiler):
             return None
         return ranking.RecencyFactor(dates[0] if len(dates) == 1 else Coalesce(*dates))
 
-    def search(self, config, start, stop, score_field=None, backend=None):
-        match = None
-        if self.fields is None and not isinstance(self.query, MatchAll):
-            match = self.entry_match(self.query, config)
-        if match is None:
-            return super().search(config, start, stop, score_field=score_field, backend=backend)
-        queryset = self.queryset.filter(match)
+    def relevance_expression(self, config):
         relevance = self._build_rank_expression(self.get_search_vectors(None), config)
         recency = self.recency_expression()
-        if recency is not None:
-            relevance = relevance * recency
-        tier = self.tier_expression(config)
-        if self.order_by_relevance:
-            queryset = queryset.annotate(_tier=tier, _relevance=relevance).order_by(
-                "-_tier", "-_relevance", "-pk"
-            )
-        elif not queryset.query.order_by:
-            queryset = queryset.order_by("-pk")  # as modelsearch does (wagtail issue #3729)
+        return relevance if recency is None else relevance * recency
+
+    def matching(self, config):
+        """The queryset's objects that match, answered from the GIN index; None where
+        modelsearch's own path applies."""
+        if self.fields is not None or modelsearch_answers(self.query):
+            return None
+        search_query = self.build_tsquery(self.query, config=config)
+        if search_query is None:
+            return self.queryset.none()
+        return self.queryset.alias(_key=object_key()).filter(
+            _key__in=ObjectsMatching("search_matching_objects", search_query, self.queryset.model)
+        )
+
+    @staticmethod
+    def newest(matches, start, stop):
+        return list(matches.order_by("-pk").values_list("pk", flat=True)[start:stop])
+
+    def search(self, config, start, stop, score_field=None, backend=None):
+        queryset = self.matching(config)
+        if queryset is None:
+            return super().search(config, start, stop, score_field=score_field, backend=backend)
+        if not self.order_by_relevance:
+            if not queryset.query.order_by:
+                queryset = queryset.order_by("-pk")  # as modelsearch does (wagtail issue #3729)
+            if score_field is not None:
+                queryset = queryset.annotate(**{score_field: self.relevance_expression(config)})
+            return queryset[start:stop]
+        page = self.ranked_page(config, queryset, start or 0, stop)
+        ranked = self.queryset.filter(pk__in=[pk for pk, _score in page]).order_by(
+            Case(*(When(pk=pk, then=Value(place)) for place, (pk, _score) in enumerate(page)))
+        )
         if score_field is not None:
-            queryset = queryset.annotate(**{score_field: tier * ranking.TIER_WEIGHT + relevance})
-        return queryset[start:stop]
+            scores = [When(pk=pk, then=Value(float(score))) for pk, score in page]
+            ranked = ranked.annotate(**{score_field: Case(*scores, output_field=FloatField())})
+        return ranked
+
+    def ranked_page(self, config, matches, start, stop):
+        """[(pk, score)] of the matches from ``start`` to ``stop`` (None: to the end), in the
+        order of search.backends.ranking within the window (see the module's docstring):
+        the titled pages ranked, the other titled pages newest first, the rest of the window
+        ranked, the other matches newest first."""
+        searches = self.phrase_searches(config)
+        phrases = self.combine(searches, And) if searches else None
+        in_title = None
+        if phrases is not None:
+            in_title = Q(_key__in=ObjectsMatching("search_titled_objects", phrases, self.queryset.model))
+        window, titled_window, titled_more = self.windows(matches, in_title)
+        candidates = sorted({*window, *titled_window})
+        tier = Value(0, output_field=IntegerField())
+        if phrases is not None:
+            tier = Case(
+                # Every titled match in the window is among the newest titled ones.
+                When(pk__in=titled_window, then=Value(ranking.TITLE_TIER)),
+                # The window's test first: the document's is the costly one.
+                When(Q(pk__in=window) & Q(_document=phrases), then=Value(ranking.PHRASE_TIER)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        scored = (
+            self.queryset.filter(pk__in=candidates)
+            .alias(_document=EntryDocument())
+            .annotate(_tier=tier, _relevance=self.relevance_expression(config))
+            .order_by("-_tier", F("_relevance").desc(nulls_last=True), "-pk")
+            .values_list("pk", "_tier", "_relevance")
+        )
+        scored = [(pk, tier * ranking.TIER_WEIGHT + (relevance or 0.0)) for pk, tier, relevance in scored]
+        titled_first = [entry for entry in scored if entry[1] >= ranking.TIER_WEIGHT * ranking.TITLE_TIER]
+        segments = [titled_first]
+        if titled_more:
+            segments.append(self.unranked(matches.filter(in_title), candidates, ranking.TITLE_TIER))
+        segments.append(scored[len(titled_first) :])
+        if len(window) == self.RANK_WINDOW:  # there may be more matches than the window
+            rest = matches if in_title is None else matches.exclude(in_title)
+            segments.append(self.unranked(rest, candidates, 0))
+        return take(segments, start, stop)
+
+    def windows(self, matches, in_title):
+        """The newest RANK_WINDOW matches, the newest RANK_WINDOW of them whose title holds
+        the query, and whether more titled ones follow, in one pass over the matches; the
+        number of matches is kept for the count. Written in SQL: the ORM would repeat the
+        title match inside each window aggregate."""
+        titled = (
+            Value(False) if in_title is None else ExpressionWrapper(in_title, output_field=BooleanField())
+        )
+        placed, params = (
+            matches.annotate(_titled=titled).order_by().values_list("pk", "_titled").query.sql_with_params()
+        )
+        # MATERIALIZED: else PostgreSQL inlines the title match into each aggregate.
+        sql = f"""
+            WITH matches (id, titled) AS MATERIALIZED ({placed})
+            SELECT id, titled, total, titled_total, place FROM (
+                SELECT id, titled, COUNT(*) OVER () AS total,
+                       COUNT(*) FILTER (WHERE titled) OVER () AS titled_total,
+                       ROW_NUMBER() OVER newest AS place,
+                       COUNT(*) FILTER (WHERE titled) OVER newest AS titled_place
+                FROM matches
+                WINDOW newest AS (ORDER BY id DESC)
+            ) AS placed
+            WHERE place <= %s OR (titled AND titled_place <= %s)
+            ORDER BY id DESC
+        """
+        with connections[matches.db].cursor() as cursor:
+            cursor.execute(sql, [*params, self.RANK_WINDOW, self.RANK_WINDOW])
+            rows = cursor.fetchall()
+        window, titled_window, titled_more = [], [], False
+        self.match_count = rows[0][2] if rows else 0
+        for pk, is_titled, _total, titled_total, place in rows:
+            if place <= self.RANK_WINDOW:
+                window.append(pk)
+            if is_titled:
+                titled_window.append(pk)
+                titled_more = titled_total > self.RANK_WINDOW
+        return window, titled_window, titled_more
+
+    def unranked(self, matches, candidates, tier):
+        """A segment of the page's order, newest first, read only as far as the page needs:
+        (length, read(start, stop) -> [(pk, score)])."""
+        matches = matches.exclude(pk__in=sorted(candidates))
+        score = float(tier * ranking.TIER_WEIGHT)
+
+        def read(start, stop):
+            return [(pk, score) for pk in self.newest(matches, start, stop)]
+
+        return (matches.count, read)
+
+
+def take(segments, start, stop):
+    """Entries start:stop of the segments laid end to end; a segment is a list or a lazy
+    (length, read) pair, counted and read only when the page reaches it."""
+    page, offset = [], 0
+    for segment in segments:
+        if stop is not None and offset >= stop:
+            break
+        if isinstance(segment, list):
+            length, read = len(segment), lambda begin, end, segment=segment: segment[begin:end]
+        else:
+            count, read = segment
+            if stop is not None and start <= offset:
+                length = None  # reading from its first entry: no count needed
+            else:
+                length = count()
+        if length is not None and offset + length <= start:
+            offset += length
+            continue
+        begin = max(start - offset, 0)
+        end = None if stop is None else stop - offset
+        entries = read(begin, end)
+        page.extend(entries)
+        if length is None:
+            length = begin + len(entries) if end is None or len(entries) < end - begin else None
+            if length is None:
+                break  # the page is full
+        offset += length
+    return page
+
+
+class PostgresSearchResults(postgres.PostgresSearchResults):
+    def matches(self):
+        """The match alone, for counts and facets (None: modelsearch's own path)."""
+        matching = getattr(self.query_compiler, "matching", None)  # autocomplete has none
+        return matching(self.query_compiler.get_config(self.backend)) if matching else None
+
+    def facet(self, field_name):
+        # modelsearch counts the ranked queryset: every match, ranked, to count them by field.
+        matches = self.matches()
+        if matches is None or self.query_compiler._get_filterable_field(field_name) is None:
+            return super().facet(field_name)
+        counts = matches.order_by().values(field_name).annotate(count=Count("pk")).order_by("-count")
+        return OrderedDict((row[field_name], row["count"]) for row in counts)
+
+    def _do_count(self):
+        # The match alone: ranking does not change how many there are.
+        total = getattr(self.query_compiler, "match_count", None)
+        if total is not None:  # counted with the ranking's window
+            start = self.start or 0
+            return max(0, (total if self.stop is None else min(total, self.stop)) - start)
+        matches = self.matches()
+        if matches is None:
+            return super()._do_count()
+        return matches[self.start : self.stop].count()
+
+
+def modelsearch_answers(query):
+    """Queries that modelsearch answers without a text match: everything, nothing, fuzzy."""
+    return isinstance(query, (MatchAll, Fuzzy)) or (
+        isinstance(query, Not) and isinstance(query.subquery, MatchAll)
+    )
 
 
 def news_path(model, news_model, field):
@@ -135,3 +320,4 @@ def news_path(model, news_model, field):
 
 class PostgresSearchBackend(SegmentedQueryMixin, postgres.PostgresSearchBackend):
     query_compiler_class = PostgresSearchQueryCompiler
+    results_class = PostgresSearchResults
