@@ -196,41 +196,27 @@ class PostgresSearchQueryCompiler(postgres.PostgresSearchQueryCompiler):
 
     def windows(self, matches, in_title):
         """The newest RANK_WINDOW matches, the newest RANK_WINDOW of them whose title holds
-        the query, and whether more titled ones follow, in one pass over the matches; the
-        number of matches is kept for the count. Written in SQL: the ORM would repeat the
-        title match inside each window aggregate."""
+        the query, and whether more titled ones follow, from one search of the matches; the
+        number of matches is kept for the count. Written in SQL: the ORM has no CTE, and
+        would search again for each of the four."""
         titled = (
             Value(False) if in_title is None else ExpressionWrapper(in_title, output_field=BooleanField())
         )
         placed, params = (
             matches.annotate(_titled=titled).order_by().values_list("pk", "_titled").query.sql_with_params()
         )
-        # MATERIALIZED: else PostgreSQL inlines the title match into each aggregate.
+        # MATERIALIZED: the matches are found once, then read four times.
         sql = f"""
             WITH matches (id, titled) AS MATERIALIZED ({placed})
-            SELECT id, titled, total, titled_total, place FROM (
-                SELECT id, titled, COUNT(*) OVER () AS total,
-                       COUNT(*) FILTER (WHERE titled) OVER () AS titled_total,
-                       ROW_NUMBER() OVER newest AS place,
-                       COUNT(*) FILTER (WHERE titled) OVER newest AS titled_place
-                FROM matches
-                WINDOW newest AS (ORDER BY id DESC)
-            ) AS placed
-            WHERE place <= %s OR (titled AND titled_place <= %s)
-            ORDER BY id DESC
+            SELECT (SELECT COUNT(*) FROM matches),
+                   (SELECT COUNT(*) FROM matches WHERE titled),
+                   ARRAY(SELECT id FROM matches ORDER BY id DESC LIMIT %s),
+                   ARRAY(SELECT id FROM matches WHERE titled ORDER BY id DESC LIMIT %s)
         """
         with connections[matches.db].cursor() as cursor:
             cursor.execute(sql, [*params, self.RANK_WINDOW, self.RANK_WINDOW])
-            rows = cursor.fetchall()
-        window, titled_window, titled_more = [], [], False
-        self.match_count = rows[0][2] if rows else 0
-        for pk, is_titled, _total, titled_total, place in rows:
-            if place <= self.RANK_WINDOW:
-                window.append(pk)
-            if is_titled:
-                titled_window.append(pk)
-                titled_more = titled_total > self.RANK_WINDOW
-        return window, titled_window, titled_more
+            self.match_count, titled_count, window, titled_window = cursor.fetchone()
+        return window, titled_window, titled_count > len(titled_window)
 
     def unranked(self, matches, candidates, tier):
         """A segment of the page's order, newest first, read only as far as the page needs:
