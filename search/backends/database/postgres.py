@@ -22,6 +22,7 @@ every match is ranked.
 """
 
 from collections import OrderedDict
+from functools import cached_property
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
@@ -76,10 +77,8 @@ class ObjectsMatching(Func):
     template = "(SELECT * FROM %(function)s(%(expressions)s))"
     output_field = TextField()
 
-    def __init__(self, function, search_query, model):
-        content_types = Value(
-            list(get_descendants_content_types_pks(model)), output_field=ArrayField(IntegerField())
-        )
+    def __init__(self, function, search_query, content_types):
+        content_types = Value(content_types, output_field=ArrayField(IntegerField()))
         super().__init__(search_query, content_types, function=function)
 
 
@@ -91,6 +90,11 @@ def object_key():
 class PostgresSearchQueryCompiler(postgres.PostgresSearchQueryCompiler):
     RANK_TIERS = True
     RANK_WINDOW = 100
+
+    @cached_property
+    def content_types(self):
+        """The model's content types, looked up once for every match of this search."""
+        return list(get_descendants_content_types_pks(self.queryset.model))
 
     @staticmethod
     def combine(matches, kind):
@@ -128,7 +132,7 @@ class PostgresSearchQueryCompiler(postgres.PostgresSearchQueryCompiler):
         if search_query is None:
             return self.queryset.none()
         return self.queryset.alias(_key=object_key()).filter(
-            _key__in=ObjectsMatching("search_matching_objects", search_query, self.queryset.model)
+            _key__in=ObjectsMatching("search_matching_objects", search_query, self.content_types)
         )
 
     @staticmethod
@@ -163,7 +167,7 @@ class PostgresSearchQueryCompiler(postgres.PostgresSearchQueryCompiler):
         phrases = self.combine(searches, And) if searches else None
         in_title = None
         if phrases is not None:
-            in_title = Q(_key__in=ObjectsMatching("search_titled_objects", phrases, self.queryset.model))
+            in_title = Q(_key__in=ObjectsMatching("search_titled_objects", phrases, self.content_types))
         window, titled_window, titled_more = self.windows(matches, in_title)
         candidates = sorted({*window, *titled_window})
         tier = Value(0, output_field=IntegerField())
@@ -221,7 +225,7 @@ class PostgresSearchQueryCompiler(postgres.PostgresSearchQueryCompiler):
     def unranked(self, matches, candidates, tier):
         """A segment of the page's order, newest first, read only as far as the page needs:
         (length, read(start, stop) -> [(pk, score)])."""
-        matches = matches.exclude(pk__in=sorted(candidates))
+        matches = matches.exclude(pk__in=candidates)
         score = float(tier * ranking.TIER_WEIGHT)
 
         def read(start, stop):
