@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from modelsearch.utils import get_descendants_content_types_pks
 from wagtail.models import Page
 
@@ -28,7 +29,7 @@ def test_on_postgresql_a_search_matches_from_the_gin_index_of_title_and_body_tog
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE wagtailsearch_indexentry")
         # The matching function's own settings, as PostgreSQL runs its body with them.
-        cursor.execute("SELECT proconfig FROM pg_proc WHERE proname = 'search_matching_objects'")
+        cursor.execute("SELECT proconfig FROM pg_proc WHERE proname = 'search_matching_ids'")
         (settings,) = cursor.fetchone()
         for setting in settings:
             name, value = setting.split("=")
@@ -120,3 +121,23 @@ def test_on_postgresql_every_page_of_results_follows_one_order_past_the_window(
                 list(every[start:stop])
                 assert every.count() == 6, (window, start, stop)
         assert Page.objects.live().search("宽厚里", operator="and").count() == 6
+
+
+def test_on_postgresql_pages_of_any_kind_are_matched_by_their_integer_keys(
+    home_page, search_backend, django_capture_on_commit_callbacks
+):
+    from django.contrib.sessions.models import Session
+
+    from home.models import ArticlePage
+    from search.backends.database.postgres import has_integer_keys
+
+    with django_capture_on_commit_callbacks(execute=True):
+        news = factories.ArticleIndexPageFactory(parent=home_page, title="诚信动态")
+        factories.ArticlePageFactory(parent=news, slug="block", title="宽厚里成为首个信用示范街区")
+    # A page subclass's key is its link to the page, an integer; a session's is text.
+    assert has_integer_keys(ArticlePage) and has_integer_keys(Page)
+    assert not has_integer_keys(Session)
+    for model in (Page, ArticlePage):
+        with CaptureQueriesContext(connection) as queries:
+            assert [page.slug for page in model.objects.live().search("宽厚里", operator="and")] == ["block"]
+        assert any("search_matching_ids(" in query["sql"] for query in queries), model

@@ -7,9 +7,9 @@ PostgreSQL's parser keeps each space-separated Chinese token whole.
 
 modelsearch matches ``title || body @@ query``, a vector built per row that no index
 serves. Here the same document is ``search_entry_document(title, body)``, with a GIN index
-of its own, and the match is asked of two functions (migration search 0006) that answer
-from the GIN indexes alone: the matching entries' bitmap, whose rows are visited without
-decompressing a vector. Left to itself the planner evaluates the match on every row for a
+of its own, and the match is asked of two functions (migrations search 0006 and 0007) that
+answer from the GIN indexes alone, with the object ids as integers: the matching entries'
+bitmap, whose rows are visited without decompressing a vector. Left to itself the planner evaluates the match on every row for a
 word that most pages hold, as it does not count that cost.
 
 Results are ordered as search.backends.ranking says, with modelsearch's ``ts_rank`` (the
@@ -28,6 +28,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connections
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
     Case,
     Count,
@@ -37,11 +38,10 @@ from django.db.models import (
     Func,
     IntegerField,
     Q,
-    TextField,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce
 from modelsearch.backends.database.postgres import postgres
 from modelsearch.query import And, Fuzzy, MatchAll, Not
 from modelsearch.utils import get_descendants_content_types_pks
@@ -70,21 +70,25 @@ class EntryDocument(Func):
 
 
 class ObjectsMatching(Func):
-    """The object ids (text) of the index entries of ``model`` that match a tsquery, read
-    from the GIN index only (migration search 0006): ``search_matching_objects`` over the
-    whole document, ``search_titled_objects`` over the title."""
+    """The ids of the objects of the given content types whose index entries match a
+    tsquery, read from the GIN indexes only (migrations search 0006 and 0007): over the
+    whole document, or over the title alone."""
 
     template = "(SELECT * FROM %(function)s(%(expressions)s))"
-    output_field = TextField()
+    output_field = BigIntegerField()
 
-    def __init__(self, function, search_query, content_types):
+    def __init__(self, search_query, content_types, *, title_only=False):
+        function = "search_titled_ids" if title_only else "search_matching_ids"
         content_types = Value(content_types, output_field=ArrayField(IntegerField()))
         super().__init__(search_query, content_types, function=function)
 
 
-def object_key():
-    """A page's id as the index entries hold it."""
-    return Cast("pk", TextField())
+def has_integer_keys(model):
+    """Whether the model's primary key is an integer, through any parent link."""
+    field = model._meta.pk
+    while field.is_relation:
+        field = field.target_field
+    return isinstance(field, IntegerField)
 
 
 class PostgresSearchQueryCompiler(postgres.PostgresSearchQueryCompiler):
@@ -95,6 +99,9 @@ class PostgresSearchQueryCompiler(postgres.PostgresSearchQueryCompiler):
     def content_types(self):
         """The model's content types, looked up once for every match of this search."""
         return list(get_descendants_content_types_pks(self.queryset.model))
+
+    def objects_matching(self, search_query, title_only=False):
+        return Q(pk__in=ObjectsMatching(search_query, self.content_types, title_only=title_only))
 
     @staticmethod
     def combine(matches, kind):
@@ -125,15 +132,16 @@ class PostgresSearchQueryCompiler(postgres.PostgresSearchQueryCompiler):
 
     def matching(self, config):
         """The queryset's objects that match, answered from the GIN index; None where
-        modelsearch's own path applies."""
+        modelsearch's own path applies, as for a model whose keys are not integers (the
+        site indexes none)."""
         if self.fields is not None or modelsearch_answers(self.query):
+            return None
+        if not has_integer_keys(self.queryset.model):
             return None
         search_query = self.build_tsquery(self.query, config=config)
         if search_query is None:
             return self.queryset.none()
-        return self.queryset.alias(_key=object_key()).filter(
-            _key__in=ObjectsMatching("search_matching_objects", search_query, self.content_types)
-        )
+        return self.queryset.filter(self.objects_matching(search_query))
 
     @staticmethod
     def newest(matches, start, stop):
@@ -167,7 +175,7 @@ class PostgresSearchQueryCompiler(postgres.PostgresSearchQueryCompiler):
         phrases = self.combine(searches, And) if searches else None
         in_title = None
         if phrases is not None:
-            in_title = Q(_key__in=ObjectsMatching("search_titled_objects", phrases, self.content_types))
+            in_title = self.objects_matching(phrases, title_only=True)
         window, titled_window, titled_more = self.windows(matches, in_title)
         candidates = sorted({*window, *titled_window})
         tier = Value(0, output_field=IntegerField())
