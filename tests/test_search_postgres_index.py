@@ -141,3 +141,30 @@ def test_on_postgresql_pages_of_any_kind_are_matched_by_their_integer_keys(
         with CaptureQueriesContext(connection) as queries:
             assert [page.slug for page in model.objects.live().search("宽厚里", operator="and")] == ["block"]
         assert any("search_matching_ids(" in query["sql"] for query in queries), model
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_on_postgresql_update_index_leaves_the_entries_vacuumed_for_the_searches_that_follow(
+    home_page, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    with django_capture_on_commit_callbacks(execute=True):
+        news = factories.ArticleIndexPageFactory(parent=home_page, title="诚信动态")
+        for number in range(5):
+            factories.ArticlePageFactory(parent=news, slug=f"news-{number}", title=f"宽厚里新闻第{number}期")
+
+    def vacuums_and_dead_entries():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT vacuum_count, n_dead_tup FROM pg_stat_user_tables "
+                "WHERE relname = 'wagtailsearch_indexentry'"
+            )
+            return cursor.fetchone()
+
+    vacuums, _ = vacuums_and_dead_entries()
+    # The rebuild rewrites every entry; the vacuum at its end clears the old versions.
+    call_command("update_index", verbosity=0)
+    assert vacuums_and_dead_entries() == (vacuums + 1, 0)
+    assert Page.objects.live().search("宽厚里", operator="and").count() == 5

@@ -316,6 +316,31 @@ def news_path(model, news_model, field):
     return "__".join([*reversed(names), field])
 
 
+class VacuumingRebuilderMixin:
+    """``update_index`` rewrites every entry (modelsearch's upsert, then its title norms),
+    leaving dead versions of each and the GIN indexes' pending lists, which every search
+    then reads: a fifth slower at 10,000 pages until autovacuum comes. Vacuumed when the
+    rebuild ends, the index is as fast as it gets when the command returns."""
+
+    def finish(self):
+        super().finish()
+        connection = self.index.write_connection
+        if not connection.in_atomic_block:  # VACUUM cannot run inside a transaction
+            table = connection.ops.quote_name(postgres.IndexEntry._meta.db_table)
+            with connection.cursor() as cursor:
+                cursor.execute(f"VACUUM (ANALYZE) {table}")
+
+
+class PostgresSearchRebuilder(VacuumingRebuilderMixin, postgres.PostgresSearchRebuilder):
+    pass
+
+
+class PostgresSearchAtomicRebuilder(VacuumingRebuilderMixin, postgres.PostgresSearchAtomicRebuilder):
+    pass
+
+
 class PostgresSearchBackend(SegmentedQueryMixin, postgres.PostgresSearchBackend):
     query_compiler_class = PostgresSearchQueryCompiler
     results_class = PostgresSearchResults
+    rebuilder_class = PostgresSearchRebuilder
+    atomic_rebuilder_class = PostgresSearchAtomicRebuilder
