@@ -13,6 +13,8 @@ article pages with Chinese text up to that size, rebuilds the search index with
 `update_index` (timed), sends --queries mixed Chinese queries through the search
 page and prints p50 and p95 latency of the backend's answer (first ten results and
 the total) and of the whole search page, as text and as one line of JSON per size.
+With --measure-only it measures again the site an earlier run left in DATABASE_URL
+(after a VACUUM, say, or a change to the backend), without building anything.
 """
 
 import argparse
@@ -102,7 +104,14 @@ def main():
     parser.add_argument("--publicity-records", type=int, default=130_000)
     parser.add_argument("--queries", type=int, default=100)
     parser.add_argument("--seed", type=int, default=26)
+    parser.add_argument(
+        "--measure-only",
+        action="store_true",
+        help="measure again the site an earlier run left in DATABASE_URL, without building",
+    )
     args = parser.parse_args()
+    if args.measure_only and not os.environ.get("DATABASE_URL"):
+        sys.exit("--measure-only measures the database an earlier run left: give its DATABASE_URL.")
 
     if not os.environ.get("DATABASE_URL"):
         os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='bench-search-')}/bench.sqlite3"
@@ -118,10 +127,20 @@ def main():
     from wagtail.models import Locale, Page, Site
 
     from home.models import ArticlePage
+    from search.models import SearchPage
     from search.services import locale_pages
     from tests import factories
 
     call_command("migrate", verbosity=0)
+    client = Client(HTTP_HOST="localhost")
+    zh_pages = locale_pages(Locale.objects.get(language_code="zh-hans"))
+    if args.measure_only:
+        search_page = SearchPage.objects.first()
+        if search_page is None:
+            sys.exit("--measure-only: this database holds no site that bench/search.py built.")
+        summary = measure(client, search_page.url, zh_pages, queries(random.Random(args.seed), args.queries))
+        report(backend_name(), {"pages": ArticlePage.objects.count(), **summary})
+        return
     if Page.objects.count() > 2:
         sys.exit("bench/search.py needs an empty database: it builds its own site.")
     rng = random.Random(args.seed)
@@ -133,13 +152,6 @@ def main():
     records_seconds = None
     if args.publicity_records:
         records_seconds = load_publicity_records(args.publicity_records, args.seed)
-    backend = (
-        f"{settings.SEARCH_ENGINE} {settings.ELASTICSEARCH_URL}"
-        if settings.ELASTICSEARCH_URL
-        else f"database search on {connection.vendor}"
-    )
-    client = Client(HTTP_HOST="localhost")
-    zh_pages = locale_pages(Locale.objects.get(language_code="zh-hans"))
     built = 0
     for size in sorted(args.pages):
         started = time.perf_counter()
@@ -168,24 +180,42 @@ def main():
 
         summary = measure(client, search_page.url, zh_pages, queries(random.Random(args.seed), args.queries))
         summary = {
-            "backend": backend,
             "pages": size,
             "publicity_records": args.publicity_records if records_seconds is not None else 0,
             "build_pages_s": round(build_seconds, 1),
             "load_publicity_s": round(records_seconds, 1) if records_seconds is not None else None,
             "update_index_s": round(index_seconds, 1),
             **summary,
-            "load_average": " ".join(f"{load:.1f}" for load in os.getloadavg()),
         }
-        print(
-            f"{backend}: {size} pages, update_index {summary['update_index_s']} s; "
-            f"{summary['queries']} queries: search p50 {summary['query_p50_ms']} ms, "
-            f"p95 {summary['query_p95_ms']} ms; whole page p50 {summary['page_p50_ms']} ms, "
-            f"p95 {summary['page_p95_ms']} ms ({summary['queries_with_results']} with results); "
-            f"load average {summary['load_average']}",
-            flush=True,
-        )
-        print(json.dumps(summary, ensure_ascii=False), flush=True)
+        report(backend_name(), summary)
+
+
+def backend_name():
+    from django.conf import settings
+    from django.db import connection
+
+    if settings.ELASTICSEARCH_URL:
+        return f"{settings.SEARCH_ENGINE} {settings.ELASTICSEARCH_URL}"
+    return f"database search on {connection.vendor}"
+
+
+def report(backend, summary):
+    """One run's figures as a line of text and a line of JSON."""
+    summary = {
+        "backend": backend,
+        **summary,
+        "load_average": " ".join(f"{load:.1f}" for load in os.getloadavg()),
+    }
+    index = f", update_index {summary['update_index_s']} s" if "update_index_s" in summary else ""
+    print(
+        f"{backend}: {summary['pages']} pages{index}; "
+        f"{summary['queries']} queries: search p50 {summary['query_p50_ms']} ms, "
+        f"p95 {summary['query_p95_ms']} ms; whole page p50 {summary['page_p50_ms']} ms, "
+        f"p95 {summary['page_p95_ms']} ms ({summary['queries_with_results']} with results); "
+        f"load average {summary['load_average']}",
+        flush=True,
+    )
+    print(json.dumps(summary, ensure_ascii=False), flush=True)
 
 
 def measure(client, search_url, pages, mixed_queries):
