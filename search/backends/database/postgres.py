@@ -9,8 +9,9 @@ modelsearch matches ``title || body @@ query``, a vector built per row that no i
 serves. Here the same document is ``search_entry_document(title, body)``, with a GIN index
 of its own, and the match is asked of two functions (migrations search 0006 and 0007) that
 answer from the GIN indexes alone, with the object ids as integers: the matching entries'
-bitmap, whose rows are visited without decompressing a vector. Left to itself the planner evaluates the match on every row for a
-word that most pages hold, as it does not count that cost.
+bitmap, whose rows are visited without decompressing a vector. Left to itself the planner
+evaluates the match on every row for a word that most pages hold, as it does not count
+that cost.
 
 Results are ordered as search.backends.ranking says, with modelsearch's ``ts_rank`` (the
 title weighted by its boost) as the relevance. Ranking reads each ranked entry's vectors,
@@ -21,12 +22,13 @@ matches newest first; so a titled page always comes first. Below ``RANK_WINDOW``
 every match is ranked.
 """
 
+import logging
 from collections import OrderedDict
 from functools import cached_property
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.db.models import (
     BigIntegerField,
     BooleanField,
@@ -50,6 +52,8 @@ from integrity_site.core.segmentation import segment_phrase
 
 from .. import ranking
 from .segmenting import SegmentedQueryMixin, SegmentingIndexerMixin
+
+logger = logging.getLogger(__name__)
 
 
 class PostgresObjectIndexer(SegmentingIndexerMixin, postgres.ObjectIndexer):
@@ -320,15 +324,22 @@ class VacuumingRebuilderMixin:
     """``update_index`` rewrites every entry (modelsearch's upsert, then its title norms),
     leaving dead versions of each and the GIN indexes' pending lists, which every search
     then reads: a fifth slower at 10,000 pages until autovacuum comes. Vacuumed when the
-    rebuild ends, the index is as fast as it gets when the command returns."""
+    rebuild ends, the index is as fast as it gets when the command returns. Inside a
+    transaction, where VACUUM cannot run, autovacuum is left to do it."""
 
     def finish(self):
         super().finish()
         connection = self.index.write_connection
-        if not connection.in_atomic_block:  # VACUUM cannot run inside a transaction
-            table = connection.ops.quote_name(postgres.IndexEntry._meta.db_table)
+        if not connection.get_autocommit():
+            return
+        table = connection.ops.quote_name(postgres.IndexEntry._meta.db_table)
+        try:
             with connection.cursor() as cursor:
+                # A role that does not own the table gets a warning from PostgreSQL, no error.
                 cursor.execute(f"VACUUM (ANALYZE) {table}")
+        except DatabaseError as error:
+            # The rebuild has committed: a failed vacuum only leaves it to autovacuum.
+            logger.warning("VACUUM of %s after the rebuild failed, autovacuum will do it: %s", table, error)
 
 
 class PostgresSearchRebuilder(VacuumingRebuilderMixin, postgres.PostgresSearchRebuilder):
