@@ -13,8 +13,8 @@ article pages with Chinese text up to that size, rebuilds the search index with
 `update_index` (timed), sends --queries mixed Chinese queries through the search
 page and prints p50 and p95 latency of the backend's answer (first ten results and
 the total) and of the whole search page, as text and as one line of JSON per size.
-With --measure-only it measures again the site an earlier run left in DATABASE_URL
-(after a VACUUM, say, or a change to the backend), without building anything.
+With --measure-only it measures again the site an earlier run left in DATABASE_URL (and,
+on an engine, in the indexes of the SEARCH_INDEX_PREFIX it printed), without building.
 """
 
 import argparse
@@ -112,6 +112,12 @@ def main():
     args = parser.parse_args()
     if args.measure_only and not os.environ.get("DATABASE_URL"):
         sys.exit("--measure-only measures the database an earlier run left: give its DATABASE_URL.")
+    if (
+        args.measure_only
+        and os.environ.get("ELASTICSEARCH_URL")
+        and not os.environ.get("SEARCH_INDEX_PREFIX")
+    ):
+        sys.exit("--measure-only on an engine: give the SEARCH_INDEX_PREFIX that the earlier run printed.")
 
     if not os.environ.get("DATABASE_URL"):
         os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='bench-search-')}/bench.sqlite3"
@@ -195,7 +201,7 @@ def backend_name():
     from django.db import connection
 
     if settings.ELASTICSEARCH_URL:
-        return f"{settings.SEARCH_ENGINE} {settings.ELASTICSEARCH_URL}"
+        return f"{settings.SEARCH_ENGINE} {settings.ELASTICSEARCH_URL} (indexes {os.environ['SEARCH_INDEX_PREFIX']}*)"
     return f"database search on {connection.vendor}"
 
 
